@@ -1,0 +1,125 @@
+"""A Foundry account and everything under it."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import pulumi
+from pulumi_azure_native import authorization, cognitiveservices, monitor
+
+from foundry_kit.manifest import Account as AccountSpec
+from foundry_kit.manifest import Blocklist as BlocklistSpec
+from foundry_kit.manifest import ContentFilter as ContentFilterSpec
+
+from .content_filter import AccountScope, Blocklist, ContentFilter
+from .deployment import ModelDeployment, serial_order
+from .endpoints import account_outputs
+from .naming import child_name, role_assignment_name
+from .network import private_endpoint
+from .serial import WriteQueue
+
+
+def account_properties(spec: AccountSpec) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "custom_sub_domain_name": spec.subdomain,
+        "disable_local_auth": not spec.local_auth,
+        "public_network_access": spec.public_network_access,
+    }
+    if spec.kind == "AIServices":
+        properties["allow_project_management"] = True
+    if spec.network_acls:
+        acls = spec.network_acls
+        properties["network_acls"] = {
+            "default_action": acls.default_action,
+            "bypass": acls.bypass,
+            "ip_rules": [{"value": rule} for rule in acls.ip_rules],
+            "virtual_network_rules": [{"id": subnet} for subnet in acls.virtual_network_rules],
+        }
+    return properties
+
+
+def identity(spec: AccountSpec) -> dict[str, Any]:
+    result: dict[str, Any] = {"type": spec.identity.type}
+    if spec.identity.user_assigned:
+        result["user_assigned_identities"] = list(spec.identity.user_assigned)
+    return result
+
+
+class FoundryAccount(pulumi.ComponentResource):
+    """A `cognitiveservices.Account` with its filters, deployments, projects and network.
+
+    Writes under the account run one at a time in a fixed order: blocklists, content
+    filters, deployments, projects, private endpoints. Diagnostic settings and role
+    assignments are written by other resource providers and run in parallel.
+    """
+
+    def __init__(self, name: str, spec: AccountSpec, resource_group_name: pulumi.Input[str],
+                 content_filters: Sequence[ContentFilterSpec], blocklists: Sequence[BlocklistSpec],
+                 opts: pulumi.ResourceOptions | None = None):
+        super().__init__("foundry-kit:index:FoundryAccount", name, None, opts)
+        tags = dict(spec.tags)
+        self.account = cognitiveservices.Account(
+            name,
+            account_name=spec.name,
+            resource_group_name=resource_group_name,
+            location=spec.location,
+            kind=spec.kind,
+            sku={"name": spec.sku},
+            identity=identity(spec),
+            properties=account_properties(spec),
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=spec.protect))
+        scope = AccountScope(spec.name, resource_group_name, tags)
+        queue = WriteQueue(self.account)
+        children = pulumi.ResourceOptions(parent=self, deleted_with=self.account)
+
+        for blocklist in blocklists:
+            Blocklist(child_name(spec.name, blocklist.name), blocklist, scope, queue, children)
+        for content_filter in content_filters:
+            ContentFilter(child_name(spec.name, content_filter.name), content_filter, scope, queue, children)
+        for deployment in serial_order(spec.deployments):
+            ModelDeployment(child_name(spec.name, deployment.name), deployment, scope, queue, children)
+        for project in spec.projects:
+            queue.write(lambda o, project=project: cognitiveservices.Project(
+                child_name(spec.name, project.name),
+                account_name=spec.name,
+                resource_group_name=resource_group_name,
+                project_name=project.name,
+                location=project.location,
+                identity={"type": "SystemAssigned"},
+                properties={"display_name": project.display_name,
+                            **({"description": project.description} if project.description else {})},
+                tags=tags,
+                opts=o), parent=self)
+        for endpoint in spec.private_endpoints:
+            private_endpoint(endpoint, scope, self.account.id, queue, self)
+
+        if spec.diagnostics:
+            monitor.DiagnosticSetting(
+                child_name(spec.name, spec.diagnostics.name),
+                name=spec.diagnostics.name,
+                resource_uri=self.account.id,
+                workspace_id=spec.diagnostics.workspace_id,
+                logs=[{"category_group": "allLogs", "enabled": True}],
+                metrics=[{"category": "AllMetrics", "enabled": True}],
+                opts=children)
+        for assignment in spec.role_assignments:
+            role_name = role_assignment_name(spec.subdomain, assignment.principal_id, assignment.role_definition_guid)
+            authorization.RoleAssignment(
+                child_name(spec.name, role_name),
+                role_assignment_name=role_name,
+                scope=self.account.id,
+                principal_id=assignment.principal_id,
+                principal_type=assignment.principal_type,
+                role_definition_id=self.account.id.apply(
+                    lambda account_id, guid=assignment.role_definition_guid: _role_definition_id(account_id, guid)),
+                opts=children)
+
+        self.outputs = account_outputs(spec, self.account)
+        self.register_outputs(self.outputs)
+
+
+def _role_definition_id(account_id: str, guid: str) -> str:
+    """The subscription-scoped role definition id, taking the subscription from the account id."""
+    subscription = "/".join(account_id.split("/")[:3])
+    return f"{subscription}/providers/Microsoft.Authorization/roleDefinitions/{guid}"

@@ -1,0 +1,118 @@
+"""Content filters (Azure RAI policies) and custom blocklists of one account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi_azure_native import cognitiveservices
+
+from foundry_kit.manifest import Blocklist as BlocklistSpec
+from foundry_kit.manifest import ContentFilter as ContentFilterSpec
+from foundry_kit.manifest import HarmSetting
+
+from .naming import blocklist_item_name, child_name
+from .serial import WriteQueue
+
+# The manifest's category words -> Azure's content filter names.
+AZURE_FILTER_NAMES = {
+    "hate": "Hate",
+    "sexual": "Sexual",
+    "violence": "Violence",
+    "selfHarm": "Selfharm",
+    "jailbreak": "Jailbreak",
+    "indirectAttack": "Indirect Attack",
+    "profanity": "Profanity",
+    "protectedMaterialText": "Protected Material Text",
+    "protectedMaterialCode": "Protected Material Code",
+}
+_SEVERITY = {"low": "Low", "medium": "Medium", "high": "High"}
+_SOURCES = {"prompt": "Prompt", "completion": "Completion"}
+
+
+@dataclass(frozen=True)
+class AccountScope:
+    """What children of an account need to know about it."""
+
+    name: str
+    resource_group_name: pulumi.Input[str]
+    tags: dict[str, str]
+
+
+def rai_content_filter(setting: HarmSetting) -> dict[str, Any]:
+    """One manifest setting -> one entry of RaiPolicy `properties.contentFilters`.
+
+    Severity levels block from that severity up; `annotate` detects without blocking;
+    `off` disables the filter. Harm categories always carry a threshold.
+    """
+    entry: dict[str, Any] = {
+        "name": AZURE_FILTER_NAMES[setting.category],
+        "source": _SOURCES[setting.source],
+        "enabled": setting.setting != "off",
+        "blocking": setting.setting not in ("annotate", "off"),
+    }
+    if setting.category in ("hate", "sexual", "violence", "selfHarm"):
+        entry["severity_threshold"] = _SEVERITY.get(setting.setting, "Low" if setting.setting == "annotate" else "High")
+    return entry
+
+
+def rai_policy_properties(spec: ContentFilterSpec) -> dict[str, Any]:
+    """RaiPolicy properties, lists in a canonical order (Azure ignores their order)."""
+    filters = sorted((rai_content_filter(s) for s in spec.settings), key=lambda f: (f["source"], f["name"]))
+    return {
+        "base_policy_name": spec.base,
+        "mode": spec.mode,
+        "content_filters": filters,
+        "custom_blocklists": [
+            {"blocklist_name": name, "blocking": True, "source": source}
+            for name in spec.blocklists for source in ("Completion", "Prompt")
+        ],
+    }
+
+
+class ContentFilter(pulumi.ComponentResource):
+    """A named content filter on one account: a `RaiPolicy`."""
+
+    def __init__(self, name: str, spec: ContentFilterSpec, account: AccountScope, queue: WriteQueue,
+                 opts: pulumi.ResourceOptions | None = None):
+        super().__init__("foundry-kit:index:ContentFilter", name, None, opts)
+        self.policy = queue.write(lambda o: cognitiveservices.RaiPolicy(
+            name,
+            account_name=account.name,
+            resource_group_name=account.resource_group_name,
+            rai_policy_name=spec.name,
+            properties=rai_policy_properties(spec),
+            tags=account.tags,
+            opts=o), parent=self)
+        self.policy_name = spec.name
+        self.register_outputs({"policyName": spec.name})
+
+
+class Blocklist(pulumi.ComponentResource):
+    """A custom blocklist on one account: a `RaiBlocklist` and one `RaiBlocklistItem` per term."""
+
+    def __init__(self, name: str, spec: BlocklistSpec, account: AccountScope, queue: WriteQueue,
+                 opts: pulumi.ResourceOptions | None = None):
+        super().__init__("foundry-kit:index:Blocklist", name, None, opts)
+        self.blocklist = queue.write(lambda o: cognitiveservices.RaiBlocklist(
+            name,
+            account_name=account.name,
+            resource_group_name=account.resource_group_name,
+            rai_blocklist_name=spec.name,
+            properties={"description": spec.description} if spec.description else {},
+            tags=account.tags,
+            opts=o), parent=self)
+        items = sorted(spec.items, key=blocklist_item_name)
+        self.items = [
+            queue.write(lambda o, item=item: cognitiveservices.RaiBlocklistItem(
+                child_name(account.name, spec.name, blocklist_item_name(item)),
+                account_name=account.name,
+                resource_group_name=account.resource_group_name,
+                rai_blocklist_name=spec.name,
+                rai_blocklist_item_name=blocklist_item_name(item),
+                properties={"pattern": item.pattern, "is_regex": item.regex},
+                opts=o), parent=self)
+            for item in items
+        ]
+        self.register_outputs({"blocklistName": spec.name, "items": len(self.items)})

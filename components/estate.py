@@ -1,0 +1,37 @@
+"""The whole stack: the resource group and one `FoundryAccount` per manifest account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi_azure_native import resources
+
+from foundry_kit.manifest import Account, Blocklist, ContentFilter, Manifest
+
+from .account import FoundryAccount
+
+
+def filters_used_by(manifest: Manifest, account: Account) -> list[ContentFilter]:
+    """The manifest's content filters that a deployment of `account` uses (built-ins excluded)."""
+    names = sorted({d.content_filter for d in account.deployments})
+    return [f for f in (manifest.content_filter(name) for name in names) if f is not None]
+
+
+def blocklists_used_by(manifest: Manifest, filters: list[ContentFilter]) -> list[Blocklist]:
+    return [manifest.blocklist(name) for name in sorted({b for f in filters for b in f.blocklists})]
+
+
+def provision(manifest: Manifest) -> dict[str, Any]:
+    """Declare every resource of the manifest; returns the stack outputs."""
+    group = manifest.resource_group
+    group_name: pulumi.Input[str] = group.name
+    if group.create:
+        group_name = resources.ResourceGroup(
+            group.name, resource_group_name=group.name, location=group.location, tags=dict(manifest.tags)).name
+    accounts = {}
+    for account in manifest.accounts:
+        filters = filters_used_by(manifest, account)
+        accounts[account.name] = FoundryAccount(
+            account.name, account, group_name, filters, blocklists_used_by(manifest, filters)).outputs
+    return {"resourceGroup": group.name, "accounts": accounts}

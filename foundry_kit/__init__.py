@@ -1,0 +1,1 @@
+"""foundry-kit: validated manifests for Azure AI Foundry, provisioned with Pulumi."""

@@ -1,0 +1,52 @@
+"""The kit's one error type and the problems it carries.
+
+Every failure a user can cause (unreadable file, bad YAML, schema or cross-check
+violation) becomes a `Problem` with a position; `KitError` carries one or more of them
+to the error funnel in `cli.py` (exit 1) or to `pulumi.RunError` in `__main__.py`.
+Anything else that escapes is a bug (exit 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """Where a value was written: 1-based line and column."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a manifest, at the place it was written."""
+
+    position: Position
+    path: str
+    message: str
+    severity: str = "error"
+
+    @classmethod
+    def at(cls, file: str, message: str) -> "Problem":
+        """A problem with a whole file (or directory), not with one value in it."""
+        return cls(Position(file), "", message)
+
+    def __str__(self) -> str:
+        where = f"{self.position}: {self.path}" if self.path else f"{self.position}"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+class KitError(Exception):
+    """An error the user can fix: carries the problems, already positioned."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(sorted(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,55 @@
+"""Which manifest belongs to which Pulumi stack.
+
+Stack `dev` has its Pulumi config in `stacks/Pulumi.dev.yaml` and its manifest in
+`stacks/dev.yaml`, unless the config key `foundry-kit:manifest` names another file
+(relative to the project root).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .loader import load_stack_config
+
+CONFIG_KEY = "foundry-kit:manifest"
+STACK_DIR = "stacks"
+
+
+@dataclass(frozen=True)
+class Stack:
+    name: str
+    config_file: str
+    manifest_file: str
+
+
+def manifest_path(root: str, stack: str, configured: str | None) -> str:
+    """The manifest of `stack`, as a path relative to the working directory when possible."""
+    path = os.path.join(root, configured) if configured else os.path.join(root, STACK_DIR, f"{stack}.yaml")
+    return _display(path)
+
+
+def find_root(start: str = ".") -> str | None:
+    """The nearest directory at or above `start` that holds a Pulumi.yaml."""
+    here = Path(start).resolve()
+    for directory in (here, *here.parents):
+        if (directory / "Pulumi.yaml").is_file():
+            return str(directory)
+    return None
+
+
+def discover(root: str) -> list[Stack]:
+    """Every stack that has a `stacks/Pulumi.<stack>.yaml`, with its manifest."""
+    stacks = []
+    for config_file in sorted(Path(root, STACK_DIR).glob("Pulumi.*.yaml")):
+        name = config_file.name[len("Pulumi."):-len(".yaml")]
+        configured = load_stack_config(str(config_file)).get(CONFIG_KEY)
+        stacks.append(Stack(name, _display(str(config_file)),
+                            manifest_path(root, name, configured if isinstance(configured, str) else None)))
+    return stacks
+
+
+def _display(path: str) -> str:
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

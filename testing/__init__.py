@@ -1,0 +1,1 @@
+"""Test helpers shared by the test suite (and, later, by `plan`): the mock engine recorder."""

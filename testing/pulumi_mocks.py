@@ -1,0 +1,128 @@
+"""Run the real Pulumi program (`__main__.py`) under Pulumi's mock engine and record the graph.
+
+Pulumi's `Mocks` never see resource options, so `RecordingMonitor` records them where the
+SDK hands them over: at `MockMonitor.RegisterResource` (type, name, parent, dependencies,
+protect, deletedWith, inputs). Each run gets a fresh `contextvars.Context`, so runs in one
+process never share the SDK's ambient state (root stack, settings).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import runpy
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import rpc
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+from pulumi.runtime.settings import get_root_resource
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROGRAM = os.path.join(REPO, "__main__.py")
+PROJECT = "foundry-kit"
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+
+# The input that carries each resource type's Azure name.
+AZURE_NAME_INPUT = {
+    "azure-native:resources:ResourceGroup": "resourceGroupName",
+    "azure-native:cognitiveservices:Account": "accountName",
+    "azure-native:cognitiveservices:Deployment": "deploymentName",
+    "azure-native:cognitiveservices:RaiPolicy": "raiPolicyName",
+    "azure-native:cognitiveservices:RaiBlocklist": "raiBlocklistName",
+    "azure-native:cognitiveservices:RaiBlocklistItem": "raiBlocklistItemName",
+    "azure-native:cognitiveservices:Project": "projectName",
+    "azure-native:network:PrivateEndpoint": "privateEndpointName",
+    "azure-native:network:PrivateDnsZoneGroup": "privateDnsZoneGroupName",
+    "azure-native:monitor:DiagnosticSetting": "name",
+    "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+}
+
+
+@dataclass
+class Registration:
+    type: str
+    name: str
+    urn: str
+    parent: str
+    custom: bool
+    protect: bool
+    deleted_with: str
+    dependencies: list[str]
+    inputs: dict[str, Any]
+
+    @property
+    def azure_name(self) -> str | None:
+        key = AZURE_NAME_INPUT.get(self.type)
+        return self.inputs.get(key) if key else None
+
+
+@dataclass
+class Graph:
+    resources: list[Registration] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_: str) -> list[Registration]:
+        return [r for r in self.resources if r.type == type_]
+
+    def by_urn(self) -> dict[str, Registration]:
+        return {r.urn: r for r in self.resources}
+
+
+class FoundryMocks(Mocks):
+    """Echo inputs as state, add an ARM-shaped id and what Azure computes (name, endpoint)."""
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        state = dict(args.inputs)
+        name = state.get(AZURE_NAME_INPUT.get(args.typ, ""), args.name)
+        state["name"] = name
+        if args.typ == "azure-native:cognitiveservices:Account":
+            subdomain = state.get("properties", {}).get("customSubDomainName", name)
+            state["properties"] = {**state.get("properties", {}), "endpoint": f"https://{subdomain}.cognitiveservices.azure.com/"}
+        group = state.get("resourceGroupName", "rg")
+        provider = args.typ.split(":")[1]
+        return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/{provider}/{name}", state
+
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], None]:
+        return {}, None
+
+
+class RecordingMonitor(MockMonitor):
+    def __init__(self, mocks: Mocks):
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.registrations.append(Registration(
+                type=request.type,
+                name=request.name,
+                urn=response.urn,
+                parent=request.parent,
+                custom=request.custom,
+                protect=request.protect,
+                deleted_with=request.deletedWith,
+                dependencies=sorted(set(request.dependencies)),
+                inputs=rpc.deserialize_properties(request.object),
+            ))
+        return response
+
+
+def run_program(stack: str, config: dict[str, str] | None = None) -> Graph:
+    """Run `__main__.py` for `stack` under mocks (preview=False) and return what it registered."""
+    return contextvars.Context().run(_run, stack, config or {})
+
+
+def _run(stack: str, config: dict[str, str]) -> Graph:
+    monitor = RecordingMonitor(FoundryMocks())
+    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    set_all_config(dict(config))
+    _sync_await(run_pulumi_func(lambda: runpy.run_path(PROGRAM, run_name="__main__")))
+    root = get_root_resource()
+    outputs = _sync_await(pulumi.Output.from_input(root.outputs).future()) if root is not None else {}
+    return Graph(monitor.registrations, outputs or {})

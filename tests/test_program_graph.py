@@ -1,0 +1,79 @@
+"""The real program (`__main__.py`) under Pulumi's mock engine: the recorded graph."""
+
+import os
+from collections import defaultdict
+
+import pytest
+
+from testing.golden import assert_matches_golden, graph_document
+from testing.pulumi_mocks import REPO, Graph, run_program
+
+GOLDEN = os.path.join(REPO, "tests", "golden")
+STACKS = ["dev", "prod"]
+DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
+ACCOUNT = "azure-native:cognitiveservices:Account"
+
+
+@pytest.fixture(scope="module", params=STACKS)
+def graph(request: pytest.FixtureRequest) -> Graph:
+    return run_program(request.param)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_graph_matches_golden(stack: str) -> None:
+    assert_matches_golden(graph_document(run_program(stack)), os.path.join(GOLDEN, f"{stack}.json"))
+
+
+def _account_of(graph: Graph, urn: str) -> str:
+    """The account a resource belongs to: its ancestor FoundryAccount's name."""
+    by_urn = graph.by_urn()
+    while urn in by_urn:
+        resource = by_urn[urn]
+        if resource.type == "foundry-kit:index:FoundryAccount":
+            return resource.name
+        urn = resource.parent
+    return ""
+
+
+def test_writes_under_one_account_form_one_chain(graph: Graph) -> None:
+    """Every queued write depends on exactly the previous one; the chain starts at the account."""
+    by_urn = graph.by_urn()
+    queued = {"azure-native:cognitiveservices:RaiBlocklist", "azure-native:cognitiveservices:RaiBlocklistItem",
+              "azure-native:cognitiveservices:RaiPolicy", DEPLOYMENT, "azure-native:cognitiveservices:Project",
+              "azure-native:network:PrivateEndpoint"}
+    chains: dict[str, list[str]] = defaultdict(list)
+    for resource in graph.resources:
+        if resource.type in queued:
+            chains[_account_of(graph, resource.urn)].append(resource.urn)
+    assert chains
+    for account, members in chains.items():
+        predecessors = {}
+        for urn in members:
+            dependencies = by_urn[urn].dependencies
+            in_chain = [d for d in dependencies if d in members]
+            accounts = [d for d in dependencies if d in by_urn and by_urn[d].type == ACCOUNT]
+            assert len(in_chain) == 1 or (not in_chain and len(accounts) == 1), (urn, dependencies)
+            predecessors[urn] = in_chain[0] if in_chain else accounts[0]
+        heads = [urn for urn, before in predecessors.items() if by_urn[before].type == ACCOUNT]
+        assert len(heads) == 1, f"{account}: the chain must start at the account exactly once"
+        assert len(set(predecessors.values())) == len(members), f"{account}: two writes wait for the same one (they would run together)"
+        for dependency in predecessors.values():
+            assert _account_of(graph, dependency) == account
+
+
+def test_two_accounts_share_no_dependency() -> None:
+    graph = run_program("prod")
+    accounts = {r.name for r in graph.of_type("foundry-kit:index:FoundryAccount")}
+    assert len(accounts) == 2
+    by_urn = graph.by_urn()
+    for resource in graph.resources:
+        own = _account_of(graph, resource.urn)
+        for dependency in resource.dependencies:
+            other = _account_of(graph, dependency)
+            assert other in ("", own), f"{resource.urn} waits for {dependency} of another account"
+
+
+def test_accounts_are_protected(graph: Graph) -> None:
+    accounts = graph.of_type(ACCOUNT)
+    assert accounts and all(account.protect for account in accounts)
+    assert not any(r.protect for r in graph.resources if r.type != ACCOUNT)
