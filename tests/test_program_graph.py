@@ -77,3 +77,15 @@ def test_accounts_are_protected(graph: Graph) -> None:
     accounts = graph.of_type(ACCOUNT)
     assert accounts and all(account.protect for account in accounts)
     assert not any(r.protect for r in graph.resources if r.type != ACCOUNT)
+
+
+def test_invalid_manifest_stops_the_program_with_the_validate_messages(tmp_path) -> None:
+    import pulumi
+
+    manifest = tmp_path / "bad.yaml"
+    manifest.write_text("version: 1\nresourceGroup: {name: rg}\nlocation: eastus2\naccounts: {core: {name: a_b}}\n")
+    with pytest.raises(pulumi.RunError) as caught:
+        run_program("dev", {"foundry-kit:manifest": str(manifest)})
+    assert str(caught.value) == (
+        "the manifest is not valid:\n"
+        f"{manifest}:4:25: accounts.core.name: 'a_b' cannot be the custom subdomain (letters, digits and '-' only): set subdomain")

@@ -1,0 +1,70 @@
+"""`foundry-kit validate`: formats, exit codes, the error funnel."""
+
+import json
+
+import pytest
+
+from foundry_kit import cli
+
+BROKEN = "version: 1\naccounts: {core: [unclosed\n"
+INVALID = """version: 1
+location: eastus2
+resourceGroup: {name: rg}
+accounts:
+  core:
+    name: aif-x
+    deployments:
+      grok-3:
+        model: {format: xAI, name: grok-3, version: "1"}
+        sku: GlobalStandard
+        capacity: five
+"""
+
+
+@pytest.fixture
+def repo(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "invalid.yaml").write_text(INVALID)
+    (tmp_path / "broken.yaml").write_text(BROKEN)
+    return tmp_path
+
+
+def test_default_validates_every_stack_of_the_project(monkeypatch, capsys) -> None:
+    assert cli.main(["validate"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "2 manifests valid: stacks/dev.yaml, stacks/prod.yaml"
+
+
+def test_text_reports_all_files_and_exits_1(repo, capsys) -> None:
+    assert cli.main(["validate", "invalid.yaml", "broken.yaml"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "invalid.yaml:11:19: accounts.core.deployments.grok-3.capacity: expected an integer, got the string 'five'",
+        "broken.yaml:3:1: not valid YAML: while parsing a flow sequence expected ',' or ']', but got '<stream end>'",
+        "2 errors in 2 files",
+    ]
+
+
+def test_github_annotations(repo, capsys) -> None:
+    assert cli.main(["validate", "--format", "github", "invalid.yaml"]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == ("::error file=invalid.yaml,line=11,col=19,title=foundry-kit::"
+                     "accounts.core.deployments.grok-3.capacity: expected an integer, got the string 'five'")
+
+
+def test_json_report(repo, capsys) -> None:
+    assert cli.main(["validate", "--format", "json", "invalid.yaml"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False
+    assert report["files"][0]["problems"] == [{
+        "file": "invalid.yaml", "line": 11, "column": 19, "severity": "error",
+        "path": "accounts.core.deployments.grok-3.capacity", "message": "expected an integer, got the string 'five'"}]
+
+
+def test_no_project_and_no_files_is_a_user_error(repo, capsys) -> None:
+    assert cli.main(["validate"]) == 1
+    assert "no Pulumi.yaml here or above" in capsys.readouterr().err
+
+
+def test_a_bug_exits_3_with_a_report(repo, monkeypatch, capsys) -> None:
+    monkeypatch.setattr("foundry_kit.commands.validate.load_manifest", lambda path: 1 / 0)
+    assert cli.main(["validate", "invalid.yaml"]) == 3
+    assert "an unexpected error occurred (a bug in the kit" in capsys.readouterr().err

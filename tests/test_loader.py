@@ -1,0 +1,91 @@
+"""The loader: YAML 1.2 scalars, positions for every value, extends, and refusals."""
+
+import pytest
+
+from foundry_kit.errors import KitError, Position
+from foundry_kit.loader import MAX_ALIAS_EXPANSION, load, load_stack_config
+
+
+def write(tmp_path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def problems(path: str) -> list[str]:
+    with pytest.raises(KitError) as caught:
+        load(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_yaml_1_2_scalars_keep_levels_and_dates_as_strings(tmp_path) -> None:
+    path = write(tmp_path, "m.yaml", "a: off\nb: on\nc: yes\nd: 2025-04-14\ne: true\nf: 7\ng: null\n")
+    assert load(path).data == {"a": "off", "b": "on", "c": "yes", "d": "2025-04-14", "e": True, "f": 7, "g": None}
+
+
+def test_every_value_and_key_has_its_position(tmp_path) -> None:
+    path = write(tmp_path, "m.yaml", "accounts:\n  core:\n    name: aif\n    tags: [a, b]\n")
+    document = load(path)
+    assert document.positions[("accounts", "core", "name")] == Position(path, 3, 11)
+    assert document.key_positions[("accounts", "core")] == Position(path, 2, 3)
+    assert document.positions[("accounts", "core", "tags", 1)] == Position(path, 4, 15)
+    assert document.position(("accounts", "core", "missing", "deeper")) == Position(path, 3, 5)
+
+
+def test_duplicate_keys_are_refused(tmp_path) -> None:
+    path = write(tmp_path, "m.yaml", "accounts:\n  core: {}\n  core: {}\n")
+    assert problems(path) == [f"{path}:3:3: duplicate key 'core' (first written at line 2); YAML would silently keep only the last one"]
+
+
+def test_not_a_mapping_empty_and_not_yaml(tmp_path) -> None:
+    assert problems(write(tmp_path, "a.yaml", "- 1\n")) == [f"{tmp_path}/a.yaml:1:1: a manifest must be a YAML mapping (key: value), not a list"]
+    assert problems(write(tmp_path, "b.yaml", "# nothing\n")) == [f"{tmp_path}/b.yaml:1:1: the manifest is empty: expected a mapping that starts with 'version: 1'"]
+    assert problems(write(tmp_path, "c.yaml", "a: [1\n")) == [f"{tmp_path}/c.yaml:2:1: not valid YAML: while parsing a flow sequence expected ',' or ']', but got '<stream end>'"]
+
+
+def test_non_utf8_is_refused_at_the_byte(tmp_path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_bytes(b"version: 1\nname: caf\xe9\n")
+    assert problems(str(path)) == [f"{path}:2:10: the file is not UTF-8 text (byte 0xe9); save it as UTF-8"]
+
+
+def test_exploding_anchors_are_refused(tmp_path) -> None:
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
+    for level in "bcdefgh":
+        previous = chr(ord(level) - 1)
+        lines.append(f"{level}: &{level} [" + ",".join([f"*{previous}"] * 10) + "]")
+    path = write(tmp_path, "m.yaml", "\n".join(lines) + "\n")
+    [message] = problems(path)
+    assert message.endswith(f"anchors and aliases expand this document past {MAX_ALIAS_EXPANSION:,} values")
+
+
+def test_small_anchors_and_merge_keys_work(tmp_path) -> None:
+    path = write(tmp_path, "m.yaml", "base: &b {sku: GlobalStandard, capacity: 1}\nd: {<<: *b, capacity: 5}\n")
+    assert load(path).data["d"] == {"sku": "GlobalStandard", "capacity": 5}
+
+
+def test_unsupported_tags_are_refused(tmp_path) -> None:
+    assert problems(write(tmp_path, "m.yaml", "a: !!python/name:os.system x\n")) == [
+        f"{tmp_path}/m.yaml:1:4: unsupported YAML tag 'tag:yaml.org,2002:python/name:os.system'"]
+
+
+def test_extends_merges_maps_replaces_lists_and_null_removes(tmp_path) -> None:
+    write(tmp_path, "base.yaml", "version: 1\ntags: {a: '1', b: '2'}\nquotas: [1, 2]\nlocation: eastus2\n")
+    path = write(tmp_path, "over.yaml", "extends: base.yaml\ntags: {b: '3'}\nquotas: [9]\nlocation: null\n")
+    document = load(path)
+    assert document.data == {"version": 1, "tags": {"a": "1", "b": "3"}, "quotas": [9]}
+    assert document.positions[("tags", "a")].file.endswith("base.yaml")
+    assert document.positions[("tags", "b")] == Position(path, 2, 11)
+
+
+def test_extends_missing_and_cyclic(tmp_path) -> None:
+    path = write(tmp_path, "m.yaml", "extends: nope.yaml\n")
+    assert problems(path) == [f"{path}:1:10: extends: cannot read 'nope.yaml': no such manifest"]
+    write(tmp_path, "a.yaml", "extends: b.yaml\n")
+    b = write(tmp_path, "b.yaml", "extends: a.yaml\n")
+    assert problems(str(tmp_path / "a.yaml")) == [f"{b}:1:10: extends: 'a.yaml' extends this file again: an extends cycle"]
+
+
+def test_stack_config(tmp_path) -> None:
+    path = write(tmp_path, "Pulumi.dev.yaml", "config:\n  foundry-kit:manifest: other.yaml\n")
+    assert load_stack_config(path) == {"foundry-kit:manifest": "other.yaml"}
