@@ -4,6 +4,13 @@ The Microsoft.CognitiveServices resource provider answers 409 Conflict ("Another
 operation is being performed on the parent resource") to concurrent writes under one
 account, so each write waits for the one before it, in a fixed order. Different
 accounts get different queues and proceed in parallel.
+
+Each link names the previous resource by URN (a `DependencyResource`, the SDK's stand-in
+for a resource known only by URN) rather than by the resource object. The engine receives
+the same dependency either way, but the Python SDK checks every `depends_on` for cycles by
+walking the whole chain behind it, recursively: a chain of 1,500 links took minutes and
+then raised RecursionError. A stand-in has no dependencies of its own to walk, so each link
+costs the same however long the chain (a blocklist may hold 10,000 items).
 """
 
 from __future__ import annotations
@@ -11,8 +18,21 @@ from __future__ import annotations
 from typing import Callable, TypeVar
 
 import pulumi
+from pulumi.resource import DependencyResource
 
 R = TypeVar("R", bound=pulumi.Resource)
+
+
+def _by_urn(resource: pulumi.Resource) -> pulumi.Output[pulumi.Resource]:
+    """`resource`, as a dependency the SDK's cycle check does not walk through."""
+
+    async def stand_in() -> pulumi.Resource:
+        return DependencyResource(await resource.urn.future())
+
+    async def known() -> bool:
+        return True
+
+    return pulumi.Output(resources=set(), future=stand_in(), is_known=known())
 
 
 class WriteQueue:
@@ -21,12 +41,8 @@ class WriteQueue:
     def __init__(self, first: pulumi.Resource):
         self._last = first
 
-    @property
-    def last(self) -> pulumi.Resource:
-        return self._last
-
     def write(self, create: Callable[[pulumi.ResourceOptions], R], parent: pulumi.Resource) -> R:
         """Create a resource (parented to `parent`) that waits for the previous write."""
-        resource = create(pulumi.ResourceOptions(parent=parent, depends_on=[self._last]))
+        resource = create(pulumi.ResourceOptions(parent=parent, depends_on=[_by_urn(self._last)]))
         self._last = resource
         return resource

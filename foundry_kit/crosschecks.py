@@ -13,11 +13,12 @@ import re
 from collections import defaultdict
 from typing import Any, Callable, Iterator
 
-from .document import Document, Path
+from .document import Document, Path, format_path
 from .errors import Problem
 from .manifest import BUILTIN_CONTENT_FILTERS, private_endpoint_name, subdomain_of
 from .roles import role_definition_guid
 
+_ACCOUNT_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,63}$")
 _SUBDOMAIN = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}[a-zA-Z0-9]$")
 _PROVISIONED = ("ProvisionedManaged", "GlobalProvisionedManaged", "DataZoneProvisionedManaged")
 _OPENAI_ONLY_FORMATS = ("OpenAI",)
@@ -86,7 +87,7 @@ def check_spillover(doc: Document) -> Iterator[Problem]:
     for path, _name, deployment, account in _deployments(doc.data):
         target = _str(deployment.get("spillover"))
         target_spec = _map(_map(account.get("deployments")).get(target))
-        if not target or not target_spec:
+        if not target or not target_spec or target == _name:
             continue
         if deployment.get("sku") not in _PROVISIONED:
             yield doc.problem(path + ("spillover",), f"spillover is only available on provisioned deployments ({', '.join(_PROVISIONED)}), not {deployment.get('sku')}")
@@ -104,10 +105,16 @@ def check_unique_names(doc: Document) -> Iterator[Problem]:
         base = ("accounts", key)
         yield from _unique(doc, "deployment name", ((base + ("deployments", name), name) for name in _map(account.get("deployments"))), key=True)
         yield from _unique(doc, "project name", ((base + ("projects", name), name) for name in _map(account.get("projects"))), key=True)
+        for index, endpoint in enumerate(_list(account.get("privateEndpoints"))):
+            pe_name = _pe_name(account, endpoint)
+            if pe_name and len(pe_name) > 80 and "name" not in endpoint:
+                yield doc.problem(base + ("privateEndpoints", index), f"the default name '{pe_name}' is longer than "
+                                  "Azure's 80 characters: set name", prefer_key=True)
         yield from _unique(doc, "private endpoint name", (
             (base + ("privateEndpoints", index), _pe_name(account, endpoint)) for index, endpoint in enumerate(_list(account.get("privateEndpoints")))))
         yield from _unique(doc, "role assignment", (
-            (base + ("roleAssignments", index), _assignment(assignment)) for index, assignment in enumerate(_list(account.get("roleAssignments")))))
+            (base + ("roleAssignments", index), _assignment(assignment)) for index, assignment in enumerate(_list(account.get("roleAssignments")))),
+            note="")
     yield from _unique(doc, "content filter name", ((("contentFilters", name), name) for name in _map(doc.data.get("contentFilters"))), key=True)
     yield from _unique(doc, "blocklist name", ((("blocklists", name), name) for name in _map(doc.data.get("blocklists"))), key=True)
 
@@ -130,7 +137,8 @@ def _assignment(assignment: Any) -> str | None:
         return None
 
 
-def _unique(doc: Document, what: str, entries: Any, key: bool = False) -> Iterator[Problem]:
+def _unique(doc: Document, what: str, entries: Any, key: bool = False,
+            note: str = " (Azure names ignore case)") -> Iterator[Problem]:
     first: dict[str, Path] = {}
     for path, value in entries:
         if not isinstance(value, str):
@@ -138,7 +146,7 @@ def _unique(doc: Document, what: str, entries: Any, key: bool = False) -> Iterat
         seen = first.setdefault(value.lower(), path)
         if seen != path:
             line = doc.position(seen, prefer_key=key).line
-            yield doc.problem(path, f"{what} '{value}' is already used at line {line} (Azure names ignore case)", prefer_key=key)
+            yield doc.problem(path, f"{what} '{value}' is already used at line {line}{note}", prefer_key=key)
 
 
 def check_accounts(doc: Document) -> Iterator[Problem]:
@@ -152,7 +160,7 @@ def check_accounts(doc: Document) -> Iterator[Problem]:
         if "location" not in account and "location" not in data:
             yield doc.problem(base, "no location: set accounts.<key>.location or the top-level location", prefer_key=True)
         name = _str(account.get("name"))
-        if name and "subdomain" not in account and not _SUBDOMAIN.match(name):
+        if name and "subdomain" not in account and _ACCOUNT_NAME.match(name) and not _SUBDOMAIN.match(name):
             yield doc.problem(base + ("name",), f"'{name}' cannot be the custom subdomain (letters, digits and '-' only): set subdomain")
         if account.get("kind") == "OpenAI":
             if _map(account.get("projects")):
@@ -195,18 +203,26 @@ def check_quotas(doc: Document) -> Iterator[Problem]:
     for path, _name, deployment, account in _deployments(data):
         location = account.get("location") or data.get("location")
         model = _str(_map(deployment.get("model")).get("name"))
+        sku = _str(deployment.get("sku"))
         capacity = deployment.get("capacity")
-        if isinstance(location, str) and model and isinstance(capacity, int) and not isinstance(capacity, bool):
-            requested[location, str(deployment.get("sku")), model].append((path, capacity))
+        if isinstance(location, str) and model and sku:
+            valid = isinstance(capacity, int) and not isinstance(capacity, bool)
+            requested[location, sku, model].append((path, capacity if valid else 0))
     for index, quota in enumerate(_list(data.get("quotas"))):
         quota = _map(quota)
         limit = quota.get("limit")
         if not isinstance(limit, int) or isinstance(limit, bool):
             continue
-        users = requested.get((quota.get("location"), quota.get("sku"), quota.get("model")), [])
+        key = (quota.get("location"), quota.get("sku"), quota.get("model"))
+        if not all(isinstance(part, str) for part in key):
+            continue
+        users = requested.get(key, [])
+        if not users and limit > 0:  # a budget of 0 forbids a model; any other budget nothing uses is likely a typo
+            yield doc.problem(("quotas", index), f"no deployment uses {key[2]} {key[1]} in {key[0]}: check the model name, SKU and location",
+                              severity="warning")
         total = sum(capacity for _path, capacity in users)
         if total > limit:
-            parts = ", ".join(f"{'.'.join(map(str, path))} ({capacity})" for path, capacity in users)
+            parts = ", ".join(f"{format_path(path)} ({capacity})" for path, capacity in users)
             yield doc.problem(("quotas", index, "limit"),
                               f"deployments request {total} capacity units of {quota.get('model')} {quota.get('sku')} in "
                               f"{quota.get('location')}, over the limit of {limit}: {parts}")

@@ -101,21 +101,28 @@ def _load_tree(path: str, chain: tuple[str, ...]) -> _Node:
 
 def _parse(path: str) -> _Node | None:
     text = _read_text(path)
-    loader = _YamlLoader(text)
+    loader = None
     try:
+        loader = _YamlLoader(text)
         node = loader.get_single_node()
         return None if node is None else _Converter(path, loader).convert(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Position(path, mark.line + 1, mark.column + 1) if mark else Position(path)
-        message = " ".join(part for part in (error.context, error.problem) if part)
-        raise KitError([Problem(where, "", f"not valid YAML: {message}")]) from None
+        context = f" ({error.context} at line {error.context_mark.line + 1})" if error.context and error.context_mark else ""
+        raise KitError([Problem(where, "", f"not valid YAML: {error.problem}{context}")]) from None
+    except yaml.reader.ReaderError as error:
+        before = text[: error.position]
+        where = Position(path, before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+        raise KitError([Problem(where, "", f"not valid YAML: unacceptable character #x{error.character:04x}: "
+                                           "special characters are not allowed")]) from None
     except yaml.YAMLError as error:
         raise KitError([Problem(Position(path), "", f"not valid YAML: {error}")]) from None
     except RecursionError:
         raise KitError([Problem(Position(path), "", "the document is nested too deeply")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _read_text(path: str) -> str:

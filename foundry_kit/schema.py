@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path as FilePath
 from typing import Any, Iterator
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from .document import Document
@@ -20,10 +20,15 @@ _JSON_TYPES = {"string": "a string", "integer": "an integer", "number": "a numbe
                "object": "a mapping", "array": "a list", "null": "null"}
 
 
+# JSON Schema counts 500.0 as an integer; Azure and the quota sums must not see one.
+_ManifestValidator = validators.extend(Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)))
+
+
 @lru_cache(maxsize=None)
 def validator(name: str = "manifest") -> Draft202012Validator:
     with open(SCHEMA_DIR / f"{name}.schema.json", encoding="utf-8") as handle:
-        return Draft202012Validator(json.load(handle))
+        return _ManifestValidator(json.load(handle))
 
 
 def schema_problems(document: Document) -> list[Problem]:
@@ -44,9 +49,8 @@ def _translate(document: Document, error: ValidationError) -> Iterator[Problem]:
         missing = re.match(r"^'(.*)' is a required property$", error.message)
         name = missing.group(1) if missing else error.message
         yield document.problem(path, f"missing required key '{name}'", prefer_key=True)
-    elif kind == "propertyNames":
-        for inner in error.context or []:
-            yield document.problem(path + (value,), f"'{value}' is not a valid name: {_rule(inner)}", prefer_key=True)
+    elif "propertyNames" in error.relative_schema_path:
+        yield document.problem(path + (value,), f"'{value}' is not valid: expected {_rule(error)}", prefer_key=True)
     elif kind in ("oneOf", "anyOf"):
         yield from _translate_choice(document, error)
     else:
@@ -68,13 +72,15 @@ def _translate_choice(document: Document, error: ValidationError) -> Iterator[Pr
 def _message(error: ValidationError) -> str:
     kind, value, schema = error.validator, error.instance, error.schema
     if kind == "const" and error.absolute_path and error.absolute_path[-1] == "version":
-        return f"unsupported manifest version {_show(value)}: this kit reads version 1"
+        hint = " (write it without quotes)" if value == "1" else ""
+        return f"unsupported manifest version {_show(value)}: this kit reads version 1{hint}"
     if kind == "enum":
         options = [str(option) for option in schema["enum"]]
         return f"{_show(value)} is not one of: {', '.join(options)}{_suggest(str(value), options)}"
     if kind == "type":
         expected = _JSON_TYPES.get(str(schema["type"]), str(schema["type"]))
-        hint = f' (write "{value}" in quotes)' if schema["type"] == "string" and isinstance(value, (int, float)) and not isinstance(value, bool) else ""
+        quotable = schema["type"] == "string" and "pattern" not in schema and "anyOf" not in schema
+        hint = f' (write "{value}" in quotes)' if quotable and isinstance(value, (int, float)) and not isinstance(value, bool) else ""
         return f"expected {expected}, got {_describe(value)}{hint}"
     if kind == "pattern":
         return f"{_show(value)} is not valid: expected {_rule(error)}"

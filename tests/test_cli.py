@@ -38,7 +38,7 @@ def test_text_reports_all_files_and_exits_1(repo, capsys) -> None:
     assert cli.main(["validate", "invalid.yaml", "broken.yaml"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "invalid.yaml:11:19: accounts.core.deployments.grok-3.capacity: expected an integer, got the string 'five'",
-        "broken.yaml:3:1: not valid YAML: while parsing a flow sequence expected ',' or ']', but got '<stream end>'",
+        "broken.yaml:3:1: not valid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence at line 2)",
         "2 errors in 2 files",
     ]
 

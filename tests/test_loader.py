@@ -40,7 +40,7 @@ def test_duplicate_keys_are_refused(tmp_path) -> None:
 def test_not_a_mapping_empty_and_not_yaml(tmp_path) -> None:
     assert problems(write(tmp_path, "a.yaml", "- 1\n")) == [f"{tmp_path}/a.yaml:1:1: a manifest must be a YAML mapping (key: value), not a list"]
     assert problems(write(tmp_path, "b.yaml", "# nothing\n")) == [f"{tmp_path}/b.yaml:1:1: the manifest is empty: expected a mapping that starts with 'version: 1'"]
-    assert problems(write(tmp_path, "c.yaml", "a: [1\n")) == [f"{tmp_path}/c.yaml:2:1: not valid YAML: while parsing a flow sequence expected ',' or ']', but got '<stream end>'"]
+    assert problems(write(tmp_path, "c.yaml", "a: [1\n")) == [f"{tmp_path}/c.yaml:2:1: not valid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence at line 1)"]
 
 
 def test_non_utf8_is_refused_at_the_byte(tmp_path) -> None:
