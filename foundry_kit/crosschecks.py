@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import re
+import warnings
 from collections import defaultdict
 from typing import Any, Callable, Iterator
 
@@ -125,9 +126,10 @@ def _subdomain(account: dict[str, Any]) -> str | None:
 
 def _pe_name(account: dict[str, Any], endpoint: Any) -> str | None:
     try:
-        return private_endpoint_name(account["name"], endpoint)
+        name = private_endpoint_name(account["name"], endpoint)
     except (KeyError, IndexError, TypeError, AttributeError):
         return None
+    return name if isinstance(name, str) else None
 
 
 def _assignment(assignment: Any) -> str | None:
@@ -165,10 +167,11 @@ def check_accounts(doc: Document) -> Iterator[Problem]:
         if account.get("kind") == "OpenAI":
             if _map(account.get("projects")):
                 yield doc.problem(base + ("projects",), "projects need kind AIServices (an OpenAI account cannot hold projects)", prefer_key=True)
-            for path, _name, deployment, owner in _deployments(data):
-                model_format = _str(_map(deployment.get("model")).get("format"))
-                if owner is account and model_format and model_format not in _OPENAI_ONLY_FORMATS:
-                    yield doc.problem(path + ("model", "format"), f"an OpenAI account serves only OpenAI models, not '{model_format}': use kind AIServices")
+            for name, deployment in _map(account.get("deployments")).items():
+                model_format = _str(_map(_map(deployment).get("model")).get("format"))
+                if model_format and model_format not in _OPENAI_ONLY_FORMATS:
+                    yield doc.problem(base + ("deployments", name, "model", "format"),
+                                      f"an OpenAI account serves only OpenAI models, not '{model_format}': use kind AIServices")
         for index, rule in enumerate(_list(_map(account.get("networkAcls")).get("ipRules"))):
             if isinstance(rule, str):
                 try:
@@ -190,10 +193,22 @@ def check_blocklists(doc: Document) -> Iterator[Problem]:
                 yield doc.problem(path, f"duplicate item {pattern!r} (already at line {doc.position(path[:-1] + (seen[pattern, regex],)).line})")
             seen.setdefault((pattern, regex), index)
             if regex:
-                try:
-                    re.compile(pattern)
-                except re.error as error:
-                    yield doc.problem(path, f"invalid regular expression {pattern!r}: {error}")
+                reason = _regex_error(pattern)
+                if reason:
+                    yield doc.problem(path, f"invalid regular expression {pattern!r}: {reason}")
+
+
+def _regex_error(pattern: str) -> str | None:
+    """Why `pattern` does not compile (Python's dialect, close to .NET's for common syntax), or None."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # FutureWarnings about possible future syntax are not errors
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            return str(error)
+        except (OverflowError, RecursionError, ValueError):
+            return "too large or too deeply nested"
+    return None
 
 
 def check_quotas(doc: Document) -> Iterator[Problem]:

@@ -88,7 +88,7 @@ def _load_tree(path: str, chain: tuple[str, ...]) -> _Node:
     if entry is None:
         return tree
     target = entry.node.value
-    if not isinstance(target, str) or not target:
+    if not isinstance(target, str) or not target or "\0" in target:
         raise KitError([Problem(entry.node.position, "extends", "must be the path of another manifest, relative to this file")])
     base_path = os.path.normpath(os.path.join(os.path.dirname(path), target))
     here = os.path.realpath(path)
@@ -182,6 +182,10 @@ class _Converter:
             value = self.loader.construct_object(node)
         except yaml.constructor.ConstructorError:
             raise self.fail(node, f"unsupported YAML tag '{node.tag}'") from None
+        except (ValueError, TypeError, LookupError, AttributeError):  # PyYAML's constructors on malformed scalars
+            raise self.fail(node, f"cannot read {node.value!r} as {node.tag.rsplit(':', 1)[-1]}") from None
+        if isinstance(value, int) and value.bit_length() > 64:
+            raise self.fail(node, "this number is too large")
         return _Node(value, self.where(node))
 
     def mapping(self, node: MappingNode) -> _Node:
