@@ -547,7 +547,7 @@ def test_manifest_shaped_data(data: dict[str, Any], style: dict[str, Any]) -> No
 # 3. Mutations of the example manifests, and the round trip
 # --------------------------------------------------------------------------------------
 
-@settings(BASE, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(BASE, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(EXAMPLES), st.data(), dump_styles)
 def test_mutated_examples(name: str, data: st.DataObject, style: dict[str, Any]) -> None:
     """The resolved example (extends already applied), mutated, as one standalone file."""
@@ -555,7 +555,7 @@ def test_mutated_examples(name: str, data: st.DataObject, style: dict[str, Any])
     check_text(dump(manifest, style), f"{name}.yaml")
 
 
-@settings(BASE, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(BASE, max_examples=120, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(EXAMPLES), st.data())
 def test_mutated_overlay_and_base(name: str, data: st.DataObject) -> None:
     """The example as written (`extends: common.yaml`), overlay and/or base mutated:
