@@ -18,9 +18,10 @@ from .document import Document, Path, format_path
 from .errors import Problem
 from .manifest import BUILTIN_CONTENT_FILTERS, private_endpoint_name, subdomain_of
 from .roles import role_definition_guid
+from .schema import validator
 
-_ACCOUNT_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,63}$")
-_SUBDOMAIN = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}[a-zA-Z0-9]$")
+_SUBDOMAIN = re.compile(validator().schema["$defs"]["account"]["properties"]["subdomain"]["pattern"])
+_PRIVATE_ENDPOINT_NAME_LIMIT = 80
 _PROVISIONED = ("ProvisionedManaged", "GlobalProvisionedManaged", "DataZoneProvisionedManaged")
 _OPENAI_ONLY_FORMATS = ("OpenAI",)
 
@@ -88,7 +89,7 @@ def check_spillover(doc: Document) -> Iterator[Problem]:
     for path, _name, deployment, account in _deployments(doc.data):
         target = _str(deployment.get("spillover"))
         target_spec = _map(_map(account.get("deployments")).get(target))
-        if not target or not target_spec or target == _name:
+        if not target or not target_spec:
             continue
         if deployment.get("sku") not in _PROVISIONED:
             yield doc.problem(path + ("spillover",), f"spillover is only available on provisioned deployments ({', '.join(_PROVISIONED)}), not {deployment.get('sku')}")
@@ -106,11 +107,6 @@ def check_unique_names(doc: Document) -> Iterator[Problem]:
         base = ("accounts", key)
         yield from _unique(doc, "deployment name", ((base + ("deployments", name), name) for name in _map(account.get("deployments"))), key=True)
         yield from _unique(doc, "project name", ((base + ("projects", name), name) for name in _map(account.get("projects"))), key=True)
-        for index, endpoint in enumerate(_list(account.get("privateEndpoints"))):
-            pe_name = _pe_name(account, endpoint)
-            if pe_name and len(pe_name) > 80 and "name" not in endpoint:
-                yield doc.problem(base + ("privateEndpoints", index), f"the default name '{pe_name}' is longer than "
-                                  "Azure's 80 characters: set name", prefer_key=True)
         yield from _unique(doc, "private endpoint name", (
             (base + ("privateEndpoints", index), _pe_name(account, endpoint)) for index, endpoint in enumerate(_list(account.get("privateEndpoints")))))
         yield from _unique(doc, "role assignment", (
@@ -162,7 +158,7 @@ def check_accounts(doc: Document) -> Iterator[Problem]:
         if "location" not in account and "location" not in data:
             yield doc.problem(base, "no location: set accounts.<key>.location or the top-level location", prefer_key=True)
         name = _str(account.get("name"))
-        if name and "subdomain" not in account and _ACCOUNT_NAME.match(name) and not _SUBDOMAIN.match(name):
+        if name and "subdomain" not in account and not _SUBDOMAIN.match(name):
             yield doc.problem(base + ("name",), f"'{name}' cannot be the custom subdomain (letters, digits and '-' only): set subdomain")
         if account.get("kind") == "OpenAI":
             if _map(account.get("projects")):
@@ -172,6 +168,11 @@ def check_accounts(doc: Document) -> Iterator[Problem]:
                 if model_format and model_format not in _OPENAI_ONLY_FORMATS:
                     yield doc.problem(base + ("deployments", name, "model", "format"),
                                       f"an OpenAI account serves only OpenAI models, not '{model_format}': use kind AIServices")
+        for index, endpoint in enumerate(_list(account.get("privateEndpoints"))):
+            pe_name = _pe_name(account, endpoint)
+            if pe_name and len(pe_name) > _PRIVATE_ENDPOINT_NAME_LIMIT and "name" not in endpoint:
+                yield doc.problem(base + ("privateEndpoints", index), f"the default name '{pe_name}' is longer than "
+                                  f"Azure's {_PRIVATE_ENDPOINT_NAME_LIMIT} characters: set name", prefer_key=True)
         for index, rule in enumerate(_list(_map(account.get("networkAcls")).get("ipRules"))):
             if isinstance(rule, str):
                 try:

@@ -112,8 +112,7 @@ def _parse(path: str) -> _Node | None:
         context = f" ({error.context} at line {error.context_mark.line + 1})" if error.context and error.context_mark else ""
         raise KitError([Problem(where, "", f"not valid YAML: {error.problem}{context}")]) from None
     except yaml.reader.ReaderError as error:
-        before = text[: error.position]
-        where = Position(path, before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+        where = _position_at(path, text[: error.position], "\n")
         raise KitError([Problem(where, "", f"not valid YAML: unacceptable character #x{error.character:04x}: "
                                            "special characters are not allowed")]) from None
     except yaml.YAMLError as error:
@@ -134,11 +133,13 @@ def _read_text(path: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise KitError([Problem(Position(path, line, column), "",
+        raise KitError([Problem(_position_at(path, raw[: error.start], b"\n"), "",
                                 f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8")]) from None
+
+
+def _position_at(path: str, before: Any, newline: Any) -> Position:
+    """The position just after `before` (the text or bytes that precede it in the file)."""
+    return Position(path, before.count(newline) + 1, len(before) - before.rfind(newline))
 
 
 class _Converter:

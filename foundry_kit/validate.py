@@ -21,8 +21,15 @@ class Validated:
 def validate(document: Document) -> Validated:
     """Schema and cross-checks together; raises `KitError` with all problems on any error."""
     problems = schema_problems(document)
+    reported = {p.path for p in problems if p.severity == "error"}
     for check in CHECKS:
-        problems.extend(check(document))
+        for problem in check(document):
+            # One error per value: a value already reported (by the schema or an earlier
+            # check) is not reported again from another angle.
+            if problem.severity == "error" and problem.path in reported:
+                continue
+            reported.add(problem.path)
+            problems.append(problem)
     problems = sorted(set(problems))
     if any(problem.severity == "error" for problem in problems):
         raise KitError(problems)
