@@ -11,11 +11,12 @@ from foundry_kit.manifest import Account as AccountSpec
 from foundry_kit.manifest import Blocklist as BlocklistSpec
 from foundry_kit.manifest import ContentFilter as ContentFilterSpec
 
-from .content_filter import AccountScope, Blocklist, ContentFilter
+from .content_filter import Blocklist, ContentFilter
 from .deployment import ModelDeployment, serial_order
 from .endpoints import account_outputs
 from .naming import child_name, role_assignment_name
 from .network import private_endpoint
+from .scope import AccountScope
 from .serial import WriteQueue
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -13,6 +12,7 @@ from foundry_kit.manifest import ContentFilter as ContentFilterSpec
 from foundry_kit.manifest import HarmSetting
 
 from .naming import blocklist_item_name, child_name
+from .scope import AccountScope
 from .serial import WriteQueue
 
 # The manifest's category words -> Azure's content filter names.
@@ -29,15 +29,6 @@ AZURE_FILTER_NAMES = {
 }
 _SEVERITY = {"low": "Low", "medium": "Medium", "high": "High"}
 _SOURCES = {"prompt": "Prompt", "completion": "Completion"}
-
-
-@dataclass(frozen=True)
-class AccountScope:
-    """What children of an account need to know about it."""
-
-    name: str
-    resource_group_name: pulumi.Input[str]
-    tags: dict[str, str]
 
 
 def rai_content_filter(setting: HarmSetting) -> dict[str, Any]:

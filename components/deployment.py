@@ -9,7 +9,7 @@ from pulumi_azure_native import cognitiveservices
 
 from foundry_kit.manifest import Deployment as DeploymentSpec
 
-from .content_filter import AccountScope
+from .scope import AccountScope
 from .serial import WriteQueue
 
 

@@ -7,7 +7,7 @@ from pulumi_azure_native import network
 
 from foundry_kit.manifest import PrivateEndpoint as PrivateEndpointSpec
 
-from .content_filter import AccountScope
+from .scope import AccountScope
 from .naming import child_name
 from .serial import WriteQueue
 
