@@ -30,6 +30,8 @@ _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
 _MAP = "tag:yaml.org,2002:map"
+_SCALAR_KINDS = {"tag:yaml.org,2002:int": "an integer", "tag:yaml.org,2002:float": "a number",
+                 "tag:yaml.org,2002:bool": "true or false", _TIMESTAMP: "a date"}
 _SEQ = "tag:yaml.org,2002:seq"
 
 
@@ -184,7 +186,8 @@ class _Converter:
         except yaml.constructor.ConstructorError:
             raise self.fail(node, f"unsupported YAML tag '{node.tag}'") from None
         except (ValueError, TypeError, LookupError, AttributeError):  # PyYAML's constructors on malformed scalars
-            raise self.fail(node, f"cannot read {node.value!r} as {node.tag.rsplit(':', 1)[-1]}") from None
+            kind = _SCALAR_KINDS.get(node.tag, node.tag)
+            raise self.fail(node, f"cannot read {node.value!r} as {kind}") from None
         if isinstance(value, int) and value.bit_length() > 64:
             raise self.fail(node, "this number is too large")
         return _Node(value, self.where(node))
