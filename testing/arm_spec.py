@@ -23,7 +23,7 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from .pulumi_mocks import REPO
+from foundry_kit.engine import REPO
 
 if TYPE_CHECKING:
     from referencing._core import Resolver

@@ -6,7 +6,7 @@ import json
 import os
 from typing import Any
 
-from .pulumi_mocks import Graph
+from foundry_kit.engine import Graph
 
 
 def graph_document(graph: Graph) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import pytest
 
 from foundry_kit.stacks import discover
 from testing import arm_spec
-from testing.pulumi_mocks import REPO, run_program
+from foundry_kit.engine import REPO, run_program
 
 PROVIDER = "azure-native:cognitiveservices:"
 DEPLOYMENT = PROVIDER + "Deployment"

@@ -6,7 +6,7 @@ from collections import defaultdict
 import pytest
 
 from testing.golden import assert_matches_golden, graph_document
-from testing.pulumi_mocks import REPO, Graph, run_program
+from foundry_kit.engine import REPO, Graph, run_program
 
 GOLDEN = os.path.join(REPO, "tests", "golden")
 STACKS = ["dev", "prod"]

@@ -6,7 +6,7 @@ import yaml
 
 from foundry_kit.loader import load
 from testing.golden import graph_document
-from testing.pulumi_mocks import run_program
+from foundry_kit.engine import run_program
 
 
 def _shuffled(value, rng: random.Random, rename_accounts: bool = False):

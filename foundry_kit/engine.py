@@ -1,9 +1,15 @@
-"""Run the real Pulumi program (`__main__.py`) under Pulumi's mock engine and record the graph.
+"""Run the real Pulumi program (`__main__.py`) in-process under Pulumi's mock engine and
+record the resource graph it registers: no Pulumi CLI, no provider plugin, no cloud.
 
 Pulumi's `Mocks` never see resource options, so `RecordingMonitor` records them where the
 SDK hands them over: at `MockMonitor.RegisterResource` (type, name, parent, dependencies,
 protect, deletedWith, inputs). Each run gets a fresh `contextvars.Context`, so runs in one
 process never share the SDK's ambient state (root stack, settings).
+
+Two modes. `preview=False` (the tests): every resource gets an ARM-shaped id and what Azure
+computes, so code inside `.apply` runs. `preview=True` (`foundry-kit plan`): like `pulumi
+preview` of a new stack, ids and values Azure computes are unknown, and inputs derived from
+them are recorded as `UNKNOWN`.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
@@ -76,13 +83,19 @@ class Graph:
 class FoundryMocks(Mocks):
     """Echo inputs as state, add an ARM-shaped id and what Azure computes (name, endpoint)."""
 
+    def __init__(self, preview: bool = False):
+        self.preview = preview
+
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
         state = dict(args.inputs)
         name = state.get(AZURE_NAME_INPUT.get(args.typ, ""), args.name)
         state["name"] = name
         if args.typ == "azure-native:cognitiveservices:Account":
             subdomain = state.get("properties", {}).get("customSubDomainName", name)
-            state["properties"] = {**state.get("properties", {}), "endpoint": f"https://{subdomain}.cognitiveservices.azure.com/"}
+            endpoint = rpc.UNKNOWN if self.preview else f"https://{subdomain}.cognitiveservices.azure.com/"
+            state["properties"] = {**state.get("properties", {}), "endpoint": endpoint}
+        if self.preview:
+            return "", state
         group = state.get("resourceGroupName", "rg")
         provider = args.typ.split(":")[1]
         return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/{provider}/{name}", state
@@ -108,21 +121,35 @@ class RecordingMonitor(MockMonitor):
                 protect=request.protect,
                 deleted_with=request.deletedWith,
                 dependencies=sorted(set(request.dependencies)),
-                inputs=rpc.deserialize_properties(request.object),
+                inputs=_known(rpc.deserialize_properties(request.object)),
             ))
         return response
 
 
-def run_program(stack: str, config: dict[str, str] | None = None) -> Graph:
-    """Run `__main__.py` for `stack` under mocks (preview=False) and return what it registered."""
-    return contextvars.Context().run(_run, stack, config or {})
+UNKNOWN = "(known after apply)"
 
 
-def _run(stack: str, config: dict[str, str]) -> Graph:
-    monitor = RecordingMonitor(FoundryMocks())
-    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+def _known(value: Any) -> Any:
+    """Recorded inputs as plain data: a value unknown until apply becomes `UNKNOWN`."""
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {key: _known(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_known(item) for item in value]
+    return value
+
+
+def run_program(stack: str, config: dict[str, str] | None = None, preview: bool = False) -> Graph:
+    """Run `__main__.py` for `stack` under mocks and return what it registered."""
+    return contextvars.Context().run(_run, stack, config or {}, preview)
+
+
+def _run(stack: str, config: dict[str, str], preview: bool) -> Graph:
+    monitor = RecordingMonitor(FoundryMocks(preview))
+    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor)
     set_all_config(dict(config))
     _sync_await(run_pulumi_func(lambda: runpy.run_path(PROGRAM, run_name="__main__")))
     root = get_root_resource()
-    outputs = _sync_await(pulumi.Output.from_input(root.outputs).future()) if root is not None else {}
-    return Graph(monitor.registrations, outputs or {})
+    outputs = _sync_await(pulumi.Output.from_input(root.outputs).future(with_unknowns=True)) if root is not None else {}
+    return Graph(monitor.registrations, _known(outputs or {}))
