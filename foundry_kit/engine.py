@@ -18,7 +18,7 @@ import contextvars
 import os
 import runpy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import pulumi
 from pulumi.output import Unknown
@@ -142,14 +142,20 @@ def _known(value: Any) -> Any:
 
 def run_program(stack: str, config: dict[str, str] | None = None, preview: bool = False) -> Graph:
     """Run `__main__.py` for `stack` under mocks and return what it registered."""
-    return contextvars.Context().run(_run, stack, config or {}, preview)
+    return run_function(lambda: runpy.run_path(PROGRAM, run_name="__main__"), stack, config, preview)
 
 
-def _run(stack: str, config: dict[str, str], preview: bool) -> Graph:
+def run_function(program: Callable[[], Any], stack: str, config: dict[str, str] | None = None,
+                 preview: bool = False) -> Graph:
+    """Run any Pulumi program function under the same mocks (benchmarks compare with it)."""
+    return contextvars.Context().run(_run, program, stack, config or {}, preview)
+
+
+def _run(program: Callable[[], Any], stack: str, config: dict[str, str], preview: bool) -> Graph:
     monitor = RecordingMonitor(FoundryMocks(preview))
     pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor)
     set_all_config(dict(config))
-    _sync_await(run_pulumi_func(lambda: runpy.run_path(PROGRAM, run_name="__main__")))
+    _sync_await(run_pulumi_func(program))
     root = get_root_resource()
     outputs = _sync_await(pulumi.Output.from_input(root.outputs).future(with_unknowns=True)) if root is not None else {}
     return Graph(monitor.registrations, _known(outputs or {}))
