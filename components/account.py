@@ -104,6 +104,7 @@ class FoundryAccount(pulumi.ComponentResource):
                 logs=[{"category_group": "allLogs", "enabled": True}],
                 metrics=[{"category": "AllMetrics", "enabled": True}],
                 opts=children)
+        subscription = authorization.get_client_config_output().subscription_id if spec.role_assignments else None
         for assignment in spec.role_assignments:
             role_name = role_assignment_name(spec.subdomain, assignment.principal_id, assignment.role_definition_guid)
             authorization.RoleAssignment(
@@ -112,15 +113,15 @@ class FoundryAccount(pulumi.ComponentResource):
                 scope=self.account.id,
                 principal_id=assignment.principal_id,
                 principal_type=assignment.principal_type,
-                role_definition_id=self.account.id.apply(
-                    lambda account_id, guid=assignment.role_definition_guid: _role_definition_id(account_id, guid)),
+                role_definition_id=subscription.apply(
+                    lambda subscription_id, guid=assignment.role_definition_guid: role_definition_id(subscription_id, guid)),
                 opts=children)
 
         self.outputs = account_outputs(spec, self.account)
         self.register_outputs(self.outputs)
 
 
-def _role_definition_id(account_id: str, guid: str) -> str:
-    """The subscription-scoped role definition id, taking the subscription from the account id."""
-    subscription = "/".join(account_id.split("/")[:3])
-    return f"{subscription}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
+def role_definition_id(subscription_id: str, guid: str) -> str:
+    """The role definition id in the subscription the provider deploys to (the account's):
+    known at preview, so a plan shows which role a change grants."""
+    return f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{guid}"

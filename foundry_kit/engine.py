@@ -33,6 +33,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAM = os.path.join(REPO, "__main__.py")
 PROJECT = "foundry-kit"
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+TENANT = "00000000-0000-0000-0000-00000000aaaa"
+CLIENT = "00000000-0000-0000-0000-00000000bbbb"
 
 # The input that carries each resource type's Azure name.
 AZURE_NAME_INPUT = {
@@ -100,8 +102,10 @@ class FoundryMocks(Mocks):
         provider = args.typ.split(":")[1]
         return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/{provider}/{name}", state
 
-    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], None]:
-        return {}, None
+    def call(self, args: MockCallArgs) -> dict[str, Any]:
+        if args.token == "azure-native:authorization:getClientConfig":
+            return {"subscriptionId": SUBSCRIPTION, "tenantId": TENANT, "clientId": CLIENT, "objectId": CLIENT}
+        return {}
 
 
 class RecordingMonitor(MockMonitor):
