@@ -8,6 +8,7 @@ import sys
 import traceback
 from typing import Sequence
 
+from .commands import plan as plan_command
 from .commands import validate as validate_command
 from .errors import KitError
 
@@ -18,6 +19,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="foundry-kit", description="Azure AI Foundry deployments from reviewed YAML manifests.")
     verbs = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     validate_command.add_parser(verbs)
+    plan_command.add_parser(verbs)
     return top
 
 

@@ -134,13 +134,15 @@ UNKNOWN = "(known after apply)"
 
 
 def _known(value: Any) -> Any:
-    """Recorded inputs as plain data: a value unknown until apply becomes `UNKNOWN`."""
+    """Recorded values as plain data: a value unknown until apply becomes `UNKNOWN`."""
     if isinstance(value, Unknown):
         return UNKNOWN
     if isinstance(value, dict):
         return {key: _known(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_known(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # the wire carries every number as a double; ARM integers read as integers
     return value
 
 

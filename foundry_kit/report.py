@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Callable, TextIO
 
 from .errors import Problem
+from .words import plural
 
 
 @dataclass
@@ -23,22 +24,18 @@ def _count(results: list[FileResult], severity: str) -> int:
     return sum(1 for r in results for p in r.problems if p.severity == severity)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def text(results: list[FileResult], out: TextIO) -> None:
     for result in results:
         for problem in result.problems:
             print(problem, file=out)
     errors, warnings = _count(results, "error"), _count(results, "warning")
     invalid = sum(1 for r in results if not r.valid)
-    warned = _plural(warnings, "warning")
+    warned = plural(warnings, "warning")
     if errors:
-        print(f"{_plural(errors, 'error')} in {_plural(invalid, 'file')}" + (f", {warned}" if warnings else ""), file=out)
+        print(f"{plural(errors, 'error')} in {plural(invalid, 'file')}" + (f", {warned}" if warnings else ""), file=out)
     else:
         checked = ", ".join(r.file for r in results)
-        print(f"{_plural(len(results), 'manifest')} valid" + (f" ({warned})" if warnings else "") + f": {checked}", file=out)
+        print(f"{plural(len(results), 'manifest')} valid" + (f" ({warned})" if warnings else "") + f": {checked}", file=out)
 
 
 def github(results: list[FileResult], out: TextIO) -> None:

@@ -7,6 +7,7 @@ Stack `dev` has its Pulumi config in `stacks/Pulumi.dev.yaml` and its manifest i
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +25,20 @@ class Stack:
     manifest_file: str
 
 
+def program_config(stack: Stack) -> dict[str, str]:
+    """The stack's Pulumi config as the program sees it, with the manifest as an absolute path.
+    Secure values cannot be decrypted offline and are left out: the kit's program reads none."""
+    config = {key: value if isinstance(value, str) else json.dumps(value)
+              for key, value in load_stack_config(stack.config_file).items()
+              if not (isinstance(value, dict) and "secure" in value)} if stack.config_file else {}
+    config[CONFIG_KEY] = os.path.abspath(stack.manifest_file)
+    return config
+
+
 def manifest_path(root: str, stack: str, configured: str | None) -> str:
     """The manifest of `stack`, as a path relative to the working directory when possible."""
     path = os.path.join(root, configured) if configured else os.path.join(root, STACK_DIR, f"{stack}.yaml")
-    return _display(path)
+    return display(path)
 
 
 def find_root(start: str = ".") -> str | None:
@@ -45,11 +56,12 @@ def discover(root: str) -> list[Stack]:
     for config_file in sorted(Path(root, STACK_DIR).glob("Pulumi.*.yaml")):
         name = config_file.name[len("Pulumi."):-len(".yaml")]
         configured = load_stack_config(str(config_file)).get(CONFIG_KEY)
-        stacks.append(Stack(name, _display(str(config_file)),
+        stacks.append(Stack(name, display(str(config_file)),
                             manifest_path(root, name, configured if isinstance(configured, str) else None)))
     return stacks
 
 
-def _display(path: str) -> str:
+def display(path: str) -> str:
+    """A path relative to the working directory when it is under it, else as given."""
     relative = os.path.relpath(path)
     return path if relative.startswith("..") else relative
