@@ -70,9 +70,9 @@ class FoundryAccount(pulumi.ComponentResource):
             properties=account_properties(spec),
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, protect=spec.protect))
-        scope = AccountScope(spec.name, resource_group_name, tags)
+        scope = AccountScope(spec.name, resource_group_name, tags, self.account)
         queue = WriteQueue(self.account)
-        children = pulumi.ResourceOptions(parent=self, deleted_with=self.account)
+        children = scope.inside(self)
 
         for blocklist in blocklists:
             Blocklist(child_name(spec.name, blocklist.name), blocklist, scope, queue, children)
@@ -91,7 +91,7 @@ class FoundryAccount(pulumi.ComponentResource):
                 properties={"display_name": project.display_name,
                             **({"description": project.description} if project.description else {})},
                 tags=tags,
-                opts=o), parent=self)
+                opts=o), scope.inside(self))
         for endpoint in spec.private_endpoints:
             private_endpoint(endpoint, scope, self.account.id, queue, self)
 

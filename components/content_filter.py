@@ -75,7 +75,7 @@ class ContentFilter(pulumi.ComponentResource):
             rai_policy_name=spec.name,
             properties=rai_policy_properties(spec),
             tags=account.tags,
-            opts=o), parent=self)
+            opts=o), account.inside(self))
         self.policy_name = spec.name
         self.register_outputs({"policyName": spec.name})
 
@@ -93,7 +93,7 @@ class Blocklist(pulumi.ComponentResource):
             rai_blocklist_name=spec.name,
             properties={"description": spec.description} if spec.description else {},
             tags=account.tags,
-            opts=o), parent=self)
+            opts=o), account.inside(self))
         items = sorted(spec.items, key=blocklist_item_name)
         self.items = [
             queue.write(lambda o, item=item: cognitiveservices.RaiBlocklistItem(
@@ -103,7 +103,7 @@ class Blocklist(pulumi.ComponentResource):
                 rai_blocklist_name=spec.name,
                 rai_blocklist_item_name=blocklist_item_name(item),
                 properties={"pattern": item.pattern, "is_regex": item.regex},
-                opts=o), parent=self)
+                opts=o), account.inside(self))
             for item in items
         ]
         self.register_outputs({"blocklistName": spec.name, "items": len(self.items)})

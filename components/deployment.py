@@ -38,7 +38,7 @@ class ModelDeployment(pulumi.ComponentResource):
             sku={"name": spec.sku, "capacity": spec.capacity},
             properties=deployment_properties(spec),
             tags=account.tags,
-            opts=o), parent=self)
+            opts=o), account.inside(self))
         self.register_outputs({"deploymentName": spec.name})
 
 

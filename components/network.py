@@ -28,7 +28,7 @@ def private_endpoint(spec: PrivateEndpointSpec, account: AccountScope, account_i
             "group_ids": ["account"],
         }],
         tags=account.tags,
-        opts=o), parent=parent)
+        opts=o), pulumi.ResourceOptions(parent=parent))  # a network resource: it outlives the account
     if spec.private_dns_zone_ids:
         network.PrivateDnsZoneGroup(
             child_name(account.name, spec.name, "default"),
@@ -39,5 +39,6 @@ def private_endpoint(spec: PrivateEndpointSpec, account: AccountScope, account_i
                 {"name": zone_id.rsplit("/", 1)[-1].replace(".", "-"), "private_dns_zone_id": zone_id}
                 for zone_id in spec.private_dns_zone_ids
             ],
-            opts=pulumi.ResourceOptions(parent=parent, depends_on=[endpoint]))
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=[endpoint], deleted_with=endpoint,
+                                        replace_with=[endpoint]))
     return endpoint

@@ -41,8 +41,8 @@ class WriteQueue:
     def __init__(self, first: pulumi.Resource):
         self._last = first
 
-    def write(self, create: Callable[[pulumi.ResourceOptions], R], parent: pulumi.Resource) -> R:
-        """Create a resource (parented to `parent`) that waits for the previous write."""
-        resource = create(pulumi.ResourceOptions(parent=parent, depends_on=[_by_urn(self._last)]))
+    def write(self, create: Callable[[pulumi.ResourceOptions], R], opts: pulumi.ResourceOptions) -> R:
+        """Create a resource with `opts` that also waits for the previous write."""
+        resource = create(pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[_by_urn(self._last)])))
         self._last = resource
         return resource

@@ -122,6 +122,8 @@ def title(type_: str, inputs: dict[str, Any], logical_name: str) -> str:
     """`deployment grok-3`; role assignments by what they grant."""
     if type_ == "azure-native:authorization:RoleAssignment":
         return f"role {role_label(inputs)}"
+    if type_ == "azure-native:cognitiveservices:RaiBlocklistItem":
+        return f"blocklist item {_item(inputs)} in {inputs.get('raiBlocklistName')}"
     if type_ not in KINDS:
         return f"{type_} {logical_name}"
     label, name_input, _ = KINDS[type_]

@@ -3,7 +3,7 @@ record the resource graph it registers: no Pulumi CLI, no provider plugin, no cl
 
 Pulumi's `Mocks` never see resource options, so `RecordingMonitor` records them where the
 SDK hands them over: at `MockMonitor.RegisterResource` (type, name, parent, dependencies,
-protect, deletedWith, inputs). Each run gets a fresh `contextvars.Context`, so runs in one
+protect, deletedWith, replaceWith, inputs). Each run gets a fresh `contextvars.Context`, so runs in one
 process never share the SDK's ambient state (root stack, settings).
 
 Two modes. `preview=False` (the tests): every resource gets an ARM-shaped id and what Azure
@@ -61,6 +61,7 @@ class Registration:
     custom: bool
     protect: bool
     deleted_with: str
+    replace_with: list[str]
     dependencies: list[str]
     inputs: dict[str, Any]
 
@@ -124,6 +125,7 @@ class RecordingMonitor(MockMonitor):
                 custom=request.custom,
                 protect=request.protect,
                 deleted_with=request.deletedWith,
+                replace_with=sorted(request.replace_with),
                 dependencies=sorted(set(request.dependencies)),
                 inputs=_known(rpc.deserialize_properties(request.object)),
             ))

@@ -29,6 +29,7 @@ class PlannedResource:
     parent: str
     protect: bool
     deleted_with: str
+    replace_with: tuple[str, ...]  # replaced whenever one of these is
     dependencies: tuple[str, ...]
     inputs: dict[str, Any]
 
@@ -78,7 +79,7 @@ def _account_of(resource: Registration, by_urn: dict[str, Registration]) -> str 
 
 def _planned(r: Registration, account: str | None) -> PlannedResource:
     return PlannedResource(r.urn, r.type, r.name, r.azure_name, account, r.parent, r.protect, r.deleted_with,
-                           tuple(r.dependencies), r.inputs)
+                           tuple(r.replace_with), tuple(r.dependencies), r.inputs)
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
@@ -89,6 +90,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "resources": [
             {"urn": r.urn, "type": r.type, "name": r.name, "azureName": r.azure_name, "account": r.account,
              "parent": r.parent, "protect": r.protect, "deletedWith": r.deleted_with,
+             "replaceWith": list(r.replace_with),
              "dependencies": list(r.dependencies), "inputs": r.inputs}
             for r in sorted(plan.resources, key=lambda r: r.urn)
         ],

@@ -20,6 +20,7 @@ def graph_document(graph: Graph) -> dict[str, Any]:
                 "parent": r.parent,
                 "protect": r.protect,
                 "deletedWith": r.deleted_with,
+                "replaceWith": r.replace_with,
                 "dependencies": r.dependencies,
                 "inputs": r.inputs,
             }

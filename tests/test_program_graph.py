@@ -79,6 +79,25 @@ def test_accounts_are_protected(graph: Graph) -> None:
     assert not any(r.protect for r in graph.resources if r.type != ACCOUNT)
 
 
+def test_what_lives_inside_an_account_is_deleted_and_replaced_with_it(graph: Graph) -> None:
+    """Azure deletes an account's children with it, and a replaced account starts empty:
+    the engine must skip their deletes and recreate them. Private endpoints outlive it."""
+    account_urns = {r.name: r.urn for r in graph.of_type(ACCOUNT)}
+    by_urn = graph.by_urn()
+    for resource in graph.resources:
+        if resource.type in (ACCOUNT, "foundry-kit:index:FoundryAccount", "azure-native:resources:ResourceGroup"):
+            continue
+        if resource.type == "azure-native:network:PrivateEndpoint":
+            assert (resource.deleted_with, resource.replace_with) == ("", [])
+        elif resource.type == "azure-native:network:PrivateDnsZoneGroup":
+            endpoint = by_urn[resource.deleted_with]
+            assert endpoint.type == "azure-native:network:PrivateEndpoint"
+            assert resource.replace_with == [endpoint.urn]
+        else:
+            account = account_urns[_account_of(graph, resource.urn)]
+            assert (resource.deleted_with, resource.replace_with) == (account, [account]), resource.urn
+
+
 def test_invalid_manifest_stops_the_program_with_the_validate_messages(tmp_path) -> None:
     import pulumi
 

@@ -21,7 +21,7 @@ def _chain() -> list:
         queue = WriteQueue(first)
         for index in range(LINKS):
             queue.write(lambda o, index=index: pulumi.CustomResource("test:index:Thing", f"link-{index}", {}, o),
-                        parent=first)
+                        pulumi.ResourceOptions(parent=first))
 
     _sync_await(run_pulumi_func(program))
     return monitor.registrations
