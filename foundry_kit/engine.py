@@ -15,6 +15,7 @@ them are recorded as `UNKNOWN`.
 from __future__ import annotations
 
 import contextvars
+import logging
 import os
 import runpy
 from dataclasses import dataclass, field
@@ -75,6 +76,7 @@ class Registration:
 class Graph:
     resources: list[Registration] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    messages: list[tuple[str, str]] = field(default_factory=list)  # (level, message) the program logged
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]
@@ -159,11 +161,25 @@ def run_function(program: Callable[[], Any], stack: str, config: dict[str, str] 
     return contextvars.Context().run(_run, program, stack, config or {}, preview)
 
 
+class _Messages(logging.Handler):
+    """Keeps what the program logs (`pulumi.log`) instead of printing it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append((record.levelname.lower(), record.getMessage()))
+
+
 def _run(program: Callable[[], Any], stack: str, config: dict[str, str], preview: bool) -> Graph:
     monitor = RecordingMonitor(FoundryMocks(preview))
-    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor)
+    messages = _Messages()
+    logger = logging.Logger("foundry-kit.program")
+    logger.addHandler(messages)
+    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor, logger=logger)
     set_all_config(dict(config))
     _sync_await(run_pulumi_func(program))
     root = get_root_resource()
     outputs = _sync_await(pulumi.Output.from_input(root.outputs).future(with_unknowns=True)) if root is not None else {}
-    return Graph(monitor.registrations, _known(outputs or {}))
+    return Graph(monitor.registrations, _known(outputs or {}), messages.messages)

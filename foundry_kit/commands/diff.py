@@ -1,0 +1,77 @@
+"""`foundry-kit diff --base REF`: what a change to the manifests does in Azure, offline.
+
+Plans every stack (or `--stack S`) from the manifests at git `REF` and from the working
+tree, with the program of the working tree, and reports the difference. Exit status:
+0 no changes, 2 changes, 4 destructive changes with `--fail-on-destructive`, 1 invalid
+input, 3 a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+
+from ..diff import StackDiff, diff_plans
+from ..diff_report import REPORTERS
+from ..errors import KitError, Position, Problem
+from ..gitref import revision
+from ..plan import Plan, plan_stack
+from ..stacks import Stack, discover, display
+from .plan import project_root
+
+EXIT_NO_CHANGES, EXIT_CHANGES, EXIT_DESTRUCTIVE = 0, 2, 4
+
+
+def add_parser(verbs: argparse._SubParsersAction) -> None:
+    parser = verbs.add_parser("diff", help="what the manifests' changes since a git revision do in Azure, offline",
+                              description="Plan the stacks at git REF and in the working tree and report the "
+                                          "difference. Exit 0: no changes; 2: changes; 4: destructive changes "
+                                          "(with --fail-on-destructive); 1: invalid input.")
+    parser.add_argument("--base", required=True, metavar="REF", help="the git revision to compare with (e.g. origin/main)")
+    parser.add_argument("--stack", action="append", metavar="S", help="only this stack (repeatable; default: every "
+                                                                       "stack on either side)")
+    parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="report format (default: text)")
+    parser.add_argument("--fail-on-destructive", action="store_true", help="exit 4 when a resource is deleted or replaced")
+    parser.set_defaults(run=run)
+
+
+def _plan_at(stack: Stack | None, ref: str, base_root: str) -> Plan | None:
+    """A stack's plan from the files at `ref`; problems in them are shown as `REF:path`."""
+    if stack is None:
+        return None
+    try:
+        plan = plan_stack(stack)
+    except KitError as error:
+        raise KitError([dataclasses.replace(p, position=_at_ref(p.position, ref, base_root)) for p in error.problems]) from None
+    return dataclasses.replace(plan, manifest=f"{ref}:{os.path.relpath(plan.manifest, base_root)}")
+
+
+def _at_ref(position: Position, ref: str, base_root: str) -> Position:
+    path = os.path.realpath(position.file)
+    if path == base_root or path.startswith(base_root + os.sep):
+        return dataclasses.replace(position, file=f"{ref}:{os.path.relpath(path, base_root)}")
+    return position
+
+
+def stack_diffs(root: str, ref: str, names: list[str] | None) -> list[StackDiff]:
+    head = {stack.name: stack for stack in discover(root)}
+    with revision(root, ref) as base_root:
+        base = {stack.name: stack for stack in discover(base_root)}
+        wanted = names or sorted(set(head) | set(base))
+        unknown = [name for name in wanted if name not in head and name not in base]
+        if unknown:
+            raise KitError([Problem.at(display(os.path.join(root, "stacks")),
+                                       f"no stack {', '.join(unknown)} here or at {ref}")])
+        return [diff_plans(name, _plan_at(base.get(name), ref, base_root),
+                           plan_stack(head[name]) if name in head else None)
+                for name in wanted]
+
+
+def run(args: argparse.Namespace) -> int:
+    diffs = stack_diffs(project_root(), args.base, args.stack)
+    REPORTERS[args.format](diffs, args.base, sys.stdout)
+    if args.fail_on_destructive and any(diff.destructive for diff in diffs):
+        return EXIT_DESTRUCTIVE
+    return EXIT_CHANGES if any(diff.changes or diff.base is None or diff.head is None for diff in diffs) else EXIT_NO_CHANGES

@@ -1,0 +1,330 @@
+"""A diff in plain language, for the reviewer of a manifest pull request: what changes,
+what breaks, whether quota allows it, and which changes weaken a guardrail (a filter
+loosened, a network opened, protection removed), even when they are allowed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Any, Callable
+
+from . import describe
+from .diff import ABSENT, CREATE, DELETE, REPLACE, REPLACED_WITH, UPDATE, PropertyChange, ResourceChange, StackDiff
+from .plan import Plan, PlannedResource
+from .words import plural
+
+_HARM_RANK = {"off": 0, "annotate": 1, "high": 2, "medium": 3, "low": 4}
+_BLOCK_RANK = {"off": 0, "annotate": 1, "block": 2}
+_ITEM = "azure-native:cognitiveservices:RaiBlocklistItem"
+_SHOWN_ITEMS = 5
+
+
+@dataclass(frozen=True)
+class Sentence:
+    subject: str
+    text: str
+    destructive: bool = False
+    weakens: bool = False
+    accounts: tuple[str, ...] = ()  # for what every account has its own copy of (filters, blocklists)
+
+    def __str__(self) -> str:
+        shared = f" ({', '.join(self.accounts)})" if self.accounts else ""
+        return f"{self.subject}{shared}: {self.text}"
+
+
+def value(v: Any) -> str:
+    if v is ABSENT or v is None:
+        return "none"
+    return v if isinstance(v, str) else json.dumps(v, sort_keys=True)
+
+
+def _arrow(old: Any, new: Any) -> str:
+    return f"{value(old)} → {value(new)}"
+
+
+class _Context:
+    """What sentences about one stack need: its plans and its name."""
+
+    def __init__(self, diff: StackDiff):
+        self.diff = diff
+
+    def plan_of(self, change: ResourceChange) -> Plan:
+        plan = self.diff.head if change.new is not None else self.diff.base
+        assert plan is not None
+        return plan
+
+    def key(self, change: ResourceChange, resource: PlannedResource | None = None) -> str:
+        resource = resource or change.resource
+        return self.plan_of(change).account_label(resource.account) or ""
+
+    def subject(self, change: ResourceChange, *parts: str) -> str:
+        return " · ".join((self.diff.stack, self.key(change), *parts))
+
+    def quota(self, change: ResourceChange) -> str:
+        head, resource = self.diff.head, change.new
+        if head is None or resource is None:
+            return ""
+        contributor = f"{self.key(change, resource)}/{resource.azure_name}"
+        use = next((q for q in head.quotas if contributor in q.deployments), None)
+        if use is None:
+            return ""
+        over = " — over budget" if use.limit is not None and use.requested > use.limit else ""
+        return f" ({use.describe()}{over})"
+
+
+def _generic(ctx: _Context, change: ResourceChange) -> list[Sentence]:
+    r = change.resource
+    subject = ctx.subject(change, describe.title(r.type, r.inputs, r.name)) if r.account else \
+        f"{ctx.diff.stack} · {describe.title(r.type, r.inputs, r.name)}"
+    if change.action == CREATE:
+        return [Sentence(subject, "created")]
+    if change.action == DELETE:
+        return [Sentence(subject, "deleted", destructive=True)]
+    parts = "; ".join(f"{c.path} {_arrow(c.old, c.new)}" for c in change.properties)
+    if change.action == REPLACE:
+        return [Sentence(subject, f"replaced ({parts})", destructive=True)]
+    return [Sentence(subject, parts)]
+
+
+def _protect(change: ResourceChange) -> list[tuple[str, bool]]:
+    return [("deletion protection removed" if c.new is False else "deletion protection on", c.new is False)
+            for c in change.properties if c.path == "options.protect"]
+
+
+def _deployment(ctx: _Context, change: ResourceChange) -> list[Sentence]:
+    old, new = change.old, change.new
+    if change.action == CREATE:
+        assert new is not None
+        return [Sentence(ctx.subject(change, str(new.azure_name)),
+                         f"new deployment: {describe.details(new.type, new.inputs)}{ctx.quota(change)}")]
+    if change.action == DELETE:
+        assert old is not None
+        return [Sentence(ctx.subject(change, str(old.azure_name)),
+                         "deployment deleted: applications calling it will fail", destructive=True)]
+    assert old is not None and new is not None
+    subject = ctx.subject(change, str(old.azure_name))
+    if change.action == REPLACE and old.azure_name != new.azure_name:
+        return [Sentence(subject, f"deployment renamed to {new.azure_name}: {new.azure_name} is created and "
+                                  f"{old.azure_name} deleted; applications calling {old.azure_name} will fail"
+                                  f"{ctx.quota(change)}", destructive=True)]
+    if change.action == REPLACE:
+        why = "; ".join(f"{_words(c.path)} {_arrow(c.old, c.new)}" for c in change.properties
+                        if c.path in change.replaced_because)
+        return [Sentence(subject, f"deployment replaced ({why}): Azure cannot change the model of a deployment, so it "
+                                  f"is deleted and created again; calls fail until it is back", destructive=True)]
+    parts, weakens = [], False
+    quota_said = False
+    for c in change.properties:
+        text = f"{_words(c.path)} {_arrow(c.old, c.new)}"
+        if c.path in ("sku.capacity", "sku.name") and not quota_said:
+            text += ctx.quota(change)
+            quota_said = True
+        if c.path == "properties.versionUpgradeOption" and c.old == "NoAutoUpgrade":
+            text += " (the model version is no longer pinned)"
+            weakens = True
+        parts.append(text)
+    for text, weak in _protect(change):
+        parts.append(text)
+        weakens = weakens or weak
+    return [Sentence(subject, "; ".join(p for p in parts if not p.startswith("options.protect")), weakens=weakens)]
+
+
+_WORDS = {
+    "sku.capacity": "capacity", "sku.name": "SKU", "properties.model.version": "model version",
+    "properties.model.name": "model", "properties.model.format": "model format",
+    "properties.raiPolicyName": "content filter", "properties.versionUpgradeOption": "version upgrade",
+    "properties.spilloverDeploymentName": "spillover to", "properties.publicNetworkAccess": "public network access",
+    "properties.networkAcls.defaultAction": "network default action", "identity.type": "managed identity",
+    "properties.customSubDomainName": "custom subdomain", "location": "location", "kind": "kind",
+    "sku": "SKU", "properties.displayName": "display name", "workspaceId": "Log Analytics workspace",
+}
+
+
+def _words(path: str) -> str:
+    return _WORDS.get(path, path)
+
+
+def _account(ctx: _Context, change: ResourceChange) -> list[Sentence]:
+    old, new = change.old, change.new
+    subject = ctx.subject(change)
+    if change.action == CREATE:
+        assert new is not None
+        return [Sentence(subject, f"new account {new.azure_name} ({describe.details(new.type, new.inputs)})")]
+    assert old is not None
+    refusal = (" It is protected: pulumi up refuses until a change setting `protect: false` is deployed first."
+               if old.protect else "")
+    if change.action == DELETE:
+        return [Sentence(subject, f"account {old.azure_name} deleted with every deployment, project and key under it: "
+                                  f"its endpoints stop answering.{refusal}", destructive=True)]
+    assert new is not None
+    if change.action == REPLACE:
+        why = "; ".join(f"{_words(c.path)} {_arrow(c.old, c.new)}" for c in change.properties
+                        if c.path in change.replaced_because)
+        return [Sentence(subject, f"account replaced ({why}): everything under it is created again and its endpoint "
+                                  f"URLs change.{refusal}", destructive=True)]
+    parts: list[str] = []
+    weakens = False
+    for c in change.properties:
+        if c.path == "options.protect":
+            continue
+        text, weak = _posture(c)
+        parts.append(text)
+        weakens = weakens or weak
+    for text, weak in _protect(change):
+        parts.append(text)
+        weakens = weakens or weak
+    return [Sentence(subject, "; ".join(parts), weakens=weakens)]
+
+
+def _posture(c: PropertyChange) -> tuple[str, bool]:
+    """An account property change in words, and whether it opens the account up."""
+    if c.path == "properties.disableLocalAuth":
+        return (f"local (key) authentication {'off' if c.old else 'on'} → {'off' if c.new else 'on'}", c.new is False)
+    if c.path == "properties.publicNetworkAccess":
+        return f"public network access {_arrow(c.old, c.new)}", c.new == "Enabled" or c.new is ABSENT
+    if c.path == "properties.networkAcls.defaultAction":
+        return f"network default action {_arrow(c.old, c.new)}", c.new == "Allow" or c.new is ABSENT
+    if c.path == "properties.networkAcls" or c.path.startswith("properties.networkAcls.ipRules["):
+        return f"{c.path} {_arrow(c.old, c.new)}", c.new is not ABSENT or c.path == "properties.networkAcls"
+    if c.path == "identity.type":
+        return f"managed identity {_arrow(c.old, c.new)}", c.new == "None"
+    return f"{_words(c.path)} {_arrow(c.old, c.new)}", False
+
+
+def _filter_setting(entry: Any) -> str:
+    return "not set (the base policy decides)" if entry is ABSENT else describe.filter_setting(entry)
+
+
+def _looser(old: Any, new: Any) -> bool:
+    if new is ABSENT:
+        return old is not ABSENT
+    if old is ABSENT:
+        return False
+    ranks = _HARM_RANK if "severityThreshold" in old or "severityThreshold" in new else _BLOCK_RANK
+    return ranks.get(describe.filter_setting(new), 0) < ranks.get(describe.filter_setting(old), 0)
+
+
+def _policy(ctx: _Context, change: ResourceChange) -> list[Sentence]:
+    r = change.resource
+    subject = f"{ctx.diff.stack} · content filter {r.azure_name}"
+    account = (ctx.key(change),)
+    if change.action == CREATE:
+        return [Sentence(subject, "created", accounts=account)]
+    if change.action == DELETE:
+        return [Sentence(subject, "deleted", destructive=True, accounts=account)]
+    parts, weakens = [], False
+    old_entries = {describe.filter_entry_label(e): e for e in (change.old.inputs if change.old else {})
+                   .get("properties", {}).get("contentFilters", [])}
+    new_entries = {describe.filter_entry_label(e): e for e in (change.new.inputs if change.new else {})
+                   .get("properties", {}).get("contentFilters", [])}
+    for label in sorted(set(old_entries) | set(new_entries)):
+        before, after = old_entries.get(label, ABSENT), new_entries.get(label, ABSENT)
+        if before != after:
+            looser = _looser(before, after)
+            parts.append(f"{label} {_filter_setting(before)} → {_filter_setting(after)}" + (" (looser)" if looser else ""))
+            weakens = weakens or looser
+    for c in change.properties:
+        if c.path.startswith("properties.contentFilters["):
+            continue
+        if c.path.startswith("properties.customBlocklists["):
+            name = str((c.new if c.new is not ABSENT else c.old).get("blocklistName"))
+            source = str((c.new if c.new is not ABSENT else c.old).get("source")).lower()
+            attached = c.new is not ABSENT
+            parts.append(f"blocklist {name} {'attached to' if attached else 'detached from'} {source}s")
+            weakens = weakens or not attached
+        elif c.path == "properties.mode":
+            parts.append(f"mode {_arrow(c.old, c.new)}")
+            weakens = weakens or c.new == "Asynchronous_filter"
+        else:
+            parts.append(f"{_words(c.path)} {_arrow(c.old, c.new)}")
+    return [Sentence(subject, "; ".join(parts), weakens=weakens, destructive=change.destructive_itself, accounts=account)]
+
+
+def _blocklist(ctx: _Context, change: ResourceChange) -> list[Sentence]:
+    r = change.resource
+    subject = f"{ctx.diff.stack} · blocklist {r.azure_name}"
+    account = (ctx.key(change),)
+    if change.action in (CREATE, DELETE):
+        return [Sentence(subject, "created" if change.action == CREATE else "deleted",
+                         destructive=change.destructive_itself, weakens=change.action == DELETE, accounts=account)]
+    return [Sentence(subject, "; ".join(f"{_words(c.path)} {_arrow(c.old, c.new)}" for c in change.properties),
+                     accounts=account)]
+
+
+def _items(ctx: _Context, changes: list[ResourceChange]) -> list[Sentence]:
+    """Blocklist items, one sentence per blocklist and account: what is added, what removed."""
+    by_list: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for change in changes:
+        r = change.resource
+        entry = by_list.setdefault((str(r.inputs.get("raiBlocklistName")), ctx.key(change)), {CREATE: [], DELETE: []})
+        if change.action in entry:
+            entry[change.action].append(describe.details(r.type, r.inputs))
+    sentences = []
+    for (name, account), actions in sorted(by_list.items()):
+        parts = []
+        for action, verb in ((CREATE, "added"), (DELETE, "removed")):
+            terms = sorted(actions[action])
+            if terms:
+                shown = ", ".join(terms[:_SHOWN_ITEMS]) + (f" and {len(terms) - _SHOWN_ITEMS} more" if len(terms) > _SHOWN_ITEMS else "")
+                parts.append(f"{plural(len(terms), 'item')} {verb}: {shown}")
+        sentences.append(Sentence(f"{ctx.diff.stack} · blocklist {name}", "; ".join(parts),
+                                  weakens=bool(actions[DELETE]), destructive=bool(actions[DELETE]), accounts=(account,)))
+    return sentences
+
+
+def _titled(created: str, deleted: str, deleted_weakens: bool = False) -> Callable[[_Context, ResourceChange], list[Sentence]]:
+    """Sentences for a resource known by its title: what creating and deleting it means."""
+    def sentences(ctx: _Context, change: ResourceChange) -> list[Sentence]:
+        r = change.resource
+        subject = ctx.subject(change, describe.title(r.type, r.inputs, r.name))
+        if change.action == CREATE:
+            return [Sentence(subject, created)]
+        if change.action == DELETE:
+            return [Sentence(subject, deleted, destructive=True, weakens=deleted_weakens)]
+        return _generic(ctx, change)
+    return sentences
+
+
+_SENTENCES: dict[str, Callable[[_Context, ResourceChange], list[Sentence]]] = {
+    "azure-native:cognitiveservices:Deployment": _deployment,
+    "azure-native:cognitiveservices:Account": _account,
+    "azure-native:cognitiveservices:RaiPolicy": _policy,
+    "azure-native:cognitiveservices:RaiBlocklist": _blocklist,
+    "azure-native:cognitiveservices:Project": _titled("created", "deleted: its endpoint, agents and files are gone"),
+    "azure-native:network:PrivateEndpoint": _titled("created", "deleted: clients on that network lose private access",
+                                                    deleted_weakens=True),
+    "azure-native:network:PrivateDnsZoneGroup": _titled("DNS records created", "DNS records deleted: private names stop "
+                                                        "resolving", deleted_weakens=True),
+    "azure-native:monitor:DiagnosticSetting": _titled("logs and metrics flow to the workspace",
+                                                      "deleted: logs and metrics stop flowing", deleted_weakens=True),
+    "azure-native:authorization:RoleAssignment": _titled("granted", "revoked: that principal loses access"),
+}
+
+
+def summarize(diff: StackDiff) -> list[Sentence]:
+    ctx = _Context(diff)
+    if diff.head is None:
+        return [Sentence(diff.stack, f"stack removed from the repository: nothing in Azure is deleted by this change; "
+                                     f"`pulumi destroy --stack {diff.stack}` removes its resources")]
+    sentences: list[Sentence] = []
+    if diff.base is None:
+        sentences.append(Sentence(diff.stack, f"new stack: {plural(len(diff.changes), 'resource')} to create"))
+    sentences += _items(ctx, [c for c in diff.changes if c.resource.type == _ITEM and c.action in (CREATE, DELETE)])
+    for change in diff.changes:
+        if change.replaced_because == (REPLACED_WITH,) and not change.properties:
+            continue  # the account's own sentence says everything under it is created again
+        if change.resource.type != _ITEM:
+            sentences += _SENTENCES.get(change.resource.type, _generic)(ctx, change)
+    return _merge_accounts(sentences)
+
+
+def _merge_accounts(sentences: list[Sentence]) -> list[Sentence]:
+    """The same change to every account's copy of a filter or blocklist: one sentence naming the accounts."""
+    merged: dict[tuple[str, str, bool, bool, bool], Sentence] = {}
+    for s in sentences:
+        key = (s.subject, s.text, s.destructive, s.weakens, bool(s.accounts))
+        if key in merged and s.accounts:
+            merged[key] = replace(merged[key], accounts=tuple(sorted(set(merged[key].accounts) | set(s.accounts))))
+        else:
+            merged.setdefault(key, s)
+    return sorted(merged.values(), key=lambda s: (not s.destructive, not s.weakens, s.subject))

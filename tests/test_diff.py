@@ -1,0 +1,256 @@
+"""`foundry-kit diff`: what a manifest change does in Azure, from two offline plans.
+
+Each test works in a throw-away git repository holding a copy of the example stacks: the
+base revision is its first commit, the change is made in its working tree.
+"""
+
+import io
+import json
+import os
+import random
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from foundry_kit import cli
+from foundry_kit.commands.diff import stack_diffs
+from foundry_kit.diff_report import as_json, markdown, text
+from foundry_kit.engine import REPO
+from foundry_kit.loader import load
+from testing.manifests import shuffled
+
+
+def _git(root, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=root, check=True,
+                   capture_output=True)
+
+
+def _project(root) -> str:
+    shutil.copytree(os.path.join(REPO, "stacks"), os.path.join(root, "stacks"))
+    shutil.copy(os.path.join(REPO, "Pulumi.yaml"), root)
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "base")
+    return str(root)
+
+
+def edit(root: str, file: str, old: str, new: str) -> None:
+    path = os.path.join(root, "stacks", file)
+    with open(path, encoding="utf-8") as handle:
+        content = handle.read()
+    assert old in content, f"{old!r} not in {file}"
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(content.replace(old, new, 1))
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> str:
+    root = _project(tmp_path)
+    monkeypatch.chdir(root)
+    return root
+
+
+def run(capsys, *args: str) -> tuple[int, str]:
+    code = cli.main(["diff", "--base", "HEAD", *args])
+    return code, capsys.readouterr().out
+
+
+def summary(root: str, stack: str = "prod") -> list[str]:
+    """The plain-language sentences of one stack, in report order."""
+    out = io.StringIO()
+    as_json(stack_diffs(root, "HEAD", [stack]), "HEAD", out)
+    return [f"{s['subject']}" + (f" ({', '.join(s['accounts'])})" if s["accounts"] else "") + f": {s['text']}"
+            for s in json.loads(out.getvalue())["stacks"][0]["summary"]]
+
+
+# One change set of many kinds, planned once: each test below reads its part.
+@pytest.fixture(scope="module")
+def changed(tmp_path_factory):
+    root = _project(tmp_path_factory.mktemp("changed"))
+    edit(root, "prod.yaml", "capacity: 200\n", "capacity: 250\n")  # update in place, with quota
+    edit(root, "prod.yaml", "      phi-4:\n", "      phi:\n")  # rename: a replacement
+    edit(root, "prod.yaml", """      deepseek-r1:
+        model: {format: DeepSeek, name: DeepSeek-R1, version: "1"}
+        sku: GlobalStandard
+        capacity: 10
+        contentFilter: strict
+""", "")  # delete
+    edit(root, "prod.yaml", "    localAuth: false\n", "    localAuth: true\n")  # weakens the account
+    edit(root, "prod.yaml", "    location: swedencentral\n    privateEndpoints",
+         "    location: westeurope\n    privateEndpoints")  # replaces the account and what lives in it
+    edit(root, "common.yaml", "      hate: low\n", "      hate: medium\n")  # content filter loosened (prompt)
+    edit(root, "common.yaml", "      - project nightingale\n", "      - project falcon\n")  # blocklist item swapped
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)  # paths in the report relative to the project, as in CI
+        diffs = stack_diffs(root, "HEAD", None)
+    reports = {}
+    for name, reporter in (("text", text), ("markdown", markdown), ("json", as_json)):
+        out = io.StringIO()
+        reporter(diffs, "HEAD", out)
+        reports[name] = out.getvalue()
+    return diffs, reports
+
+
+def _sentences(changed, stack: str = "prod") -> list[str]:
+    document = json.loads(changed[1]["json"])
+    entry = next(s for s in document["stacks"] if s["stack"] == stack)
+    return [f"{s['subject']}" + (f" ({', '.join(s['accounts'])})" if s["accounts"] else "") + f": {s['text']}"
+            for s in entry["summary"]]
+
+
+def _changes(changed, stack: str = "prod") -> dict[str, dict]:
+    document = json.loads(changed[1]["json"])
+    entry = next(s for s in document["stacks"] if s["stack"] == stack)
+    return {c["urn"].rsplit("::", 1)[1]: c for c in entry["changes"]}
+
+
+def test_nothing_changed_exits_0(project, capsys) -> None:
+    code, out = run(capsys)
+    assert code == 0
+    assert out.splitlines() == ["Stack dev: no changes (against HEAD)", "", "Stack prod: no changes (against HEAD)", ""]
+
+
+def test_pure_reordering_and_renaming_of_keys_diffs_to_no_changes(project, capsys) -> None:
+    data = load(os.path.join(project, "stacks", "prod.yaml")).data  # `extends` merged in
+    with open(os.path.join(project, "stacks", "prod.yaml"), "w", encoding="utf-8") as handle:
+        yaml.safe_dump(shuffled(data, random.Random(3), rename_accounts=True), handle, sort_keys=False)
+    code, out = run(capsys, "--stack", "prod", "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert (document["changed"], document["stacks"][0]["changes"], document["stacks"][0]["summary"]) == (False, [], [])
+
+
+def test_capacity_change_is_an_update_in_place_with_the_quota_it_leaves(changed) -> None:
+    assert "prod · core · grok-3: capacity 200 → 250 (quota eastus2 GlobalStandard grok-3: 250 / 400)" in _sentences(changed)
+    change = _changes(changed)["aif-contoso-prod-eus2/grok-3"]
+    assert (change["action"], change["properties"]) == ("update", [{"path": "sku.capacity", "old": 200, "new": 250}])
+
+
+def test_deleted_deployment_says_what_breaks(changed) -> None:
+    assert "prod · core · deepseek-r1: deployment deleted: applications calling it will fail" in _sentences(changed)
+    assert _changes(changed)["aif-contoso-prod-eus2/deepseek-r1"]["action"] == "delete"
+
+
+def test_renamed_deployment_is_a_replacement(changed) -> None:
+    assert ("prod · core · phi-4: deployment renamed to phi: phi is created and phi-4 deleted; applications calling "
+            "phi-4 will fail (quota eastus2 GlobalStandard Phi-4: 5 requested, no budget declared)") in _sentences(changed)
+    change = _changes(changed)["aif-contoso-prod-eus2/phi"]
+    assert (change["action"], change["oldUrn"].rsplit("::", 1)[1], change["replacedBecause"]) == (
+        "replace", "aif-contoso-prod-eus2/phi-4", ["deploymentName"])
+
+
+def test_location_change_replaces_the_account_and_everything_in_it(changed) -> None:
+    assert ("prod · sweden: account replaced (location swedencentral → westeurope): everything under it is created "
+            "again and its endpoint URLs change. It is protected: pulumi up refuses until a change setting "
+            "`protect: false` is deployed first.") in _sentences(changed)
+    changes = _changes(changed)
+    assert changes["aif-contoso-prod-swc"]["replacedBecause"] == ["location"]
+    inside = {name: c for name, c in changes.items() if name.startswith("aif-contoso-prod-swc/")}
+    assert inside["aif-contoso-prod-swc/chat-default"]["replacedBecause"] == ["options.replaceWith"]
+    assert inside["aif-contoso-prod-swc/diag-aif-contoso-prod-swc"]["action"] == "replace"
+    # the private endpoint is a network resource: it stays
+    assert not any("pe-aif-contoso-prod-swc" in name for name in changes)
+
+
+def test_loosened_content_filter_is_one_sentence_for_every_account_and_marked(changed) -> None:
+    assert "prod · content filter strict (core, sweden): prompt hate low → medium (looser)" in _sentences(changed)
+    entry = next(s for s in json.loads(changed[1]["json"])["stacks"][1]["summary"] if s["subject"] == "prod · content filter strict")
+    assert (entry["weakens"], entry["destructive"]) == (True, False)
+
+
+def test_blocklist_items_read_as_terms_added_and_removed(changed) -> None:
+    assert ("prod · blocklist banned-terms (core, sweden): 1 item added: 'project falcon'; 1 item removed: "
+            "'project nightingale'") in _sentences(changed)
+
+
+def test_local_auth_turned_on_weakens_the_account(changed) -> None:
+    assert "prod · core: local (key) authentication off → on" in _sentences(changed)
+
+
+def test_destructive_and_weakening_changes_come_first(changed) -> None:
+    document = json.loads(changed[1]["json"])
+    flags = [(s["destructive"], s["weakens"]) for s in document["stacks"][1]["summary"]]
+    assert flags == sorted(flags, key=lambda f: (not f[0], not f[1]))
+    assert document["destructive"] is True
+
+
+def test_markdown_report_matches_golden(changed) -> None:
+    golden = os.path.join(REPO, "tests", "golden", "diff.md")
+    if os.environ.get("UPDATE_GOLDEN") == "1" or not os.path.exists(golden):
+        with open(golden, "w", encoding="utf-8") as handle:
+            handle.write(changed[1]["markdown"])
+    with open(golden, encoding="utf-8") as handle:
+        assert changed[1]["markdown"] == handle.read()
+
+
+def test_exit_codes_say_changes_and_destructive_changes(project, capsys) -> None:
+    edit(project, "prod.yaml", "capacity: 200\n", "capacity: 250\n")
+    assert run(capsys, "--fail-on-destructive")[0] == 2  # changes, none destructive
+    edit(project, "prod.yaml", "      phi-4:\n        model: {format: Microsoft", "      phi-5:\n        model: {format: Microsoft")
+    assert run(capsys)[0] == 2
+    assert run(capsys, "--fail-on-destructive")[0] == 4
+
+
+def test_a_new_model_is_created_with_its_quota(project) -> None:
+    edit(project, "prod.yaml", "      grok-3:\n", """      grok-3-extra:
+        model: {format: xAI, name: grok-3, version: "1"}
+        sku: GlobalStandard
+        capacity: 100
+        contentFilter: strict
+      grok-3:
+""")
+    assert summary(project) == [
+        "prod · core · grok-3-extra: new deployment: xAI grok-3 1 · GlobalStandard capacity 100 · filter strict · "
+        "NoAutoUpgrade (quota eastus2 GlobalStandard grok-3: 300 / 400)"]
+
+
+def test_a_model_change_replaces_the_deployment(project) -> None:
+    edit(project, "prod.yaml", "model: {format: Microsoft, name: Phi-4, version: \"7\"}",
+         "model: {format: Microsoft, name: Phi-4-mini-instruct, version: \"1\"}")
+    [sentence] = summary(project)
+    assert sentence == (
+        "prod · core · phi-4: deployment replaced (model Phi-4 → Phi-4-mini-instruct): Azure cannot change the model "
+        "of a deployment, so it is deleted and created again; calls fail until it is back")
+
+
+def test_quota_passed_is_an_invalid_input(project, capsys) -> None:
+    edit(project, "prod.yaml", "capacity: 200\n", "capacity: 450\n")
+    assert cli.main(["diff", "--base", "HEAD"]) == 1
+    assert "over the limit of 400: accounts.core.deployments.grok-3 (450)" in capsys.readouterr().err
+
+
+def test_opening_the_network_and_dropping_protection_weaken_guardrails(project) -> None:
+    edit(project, "prod.yaml", "    localAuth: false\n", "    localAuth: false\n    publicNetworkAccess: Enabled\n"
+                                                         "    protect: false\n")
+    assert summary(project) == ["prod · core: public network access Disabled → Enabled; deletion protection removed"]
+
+
+def test_new_and_removed_stacks(project, capsys) -> None:
+    shutil.copy(os.path.join(project, "stacks", "Pulumi.dev.yaml"), os.path.join(project, "stacks", "Pulumi.qa.yaml"))
+    shutil.copy(os.path.join(project, "stacks", "dev.yaml"), os.path.join(project, "stacks", "qa.yaml"))
+    os.remove(os.path.join(project, "stacks", "Pulumi.dev.yaml"))
+    code, out = run(capsys, "--format", "json")
+    assert code == 2
+    stacks = {s["stack"]: s for s in json.loads(out)["stacks"]}
+    assert (stacks["qa"]["status"], stacks["dev"]["status"], stacks["prod"]["status"]) == ("added", "removed", "present")
+    assert stacks["qa"]["counts"]["create"] == 16
+    assert [s["text"] for s in stacks["dev"]["summary"]] == [
+        "stack removed from the repository: nothing in Azure is deleted by this change; "
+        "`pulumi destroy --stack dev` removes its resources"]
+
+
+def test_invalid_base_is_reported_at_the_revision(project, capsys) -> None:
+    edit(project, "prod.yaml", "capacity: 200\n", "capacity: lots\n")
+    _git(project, "commit", "-qam", "broken")
+    edit(project, "prod.yaml", "capacity: lots\n", "capacity: 200\n")
+    assert cli.main(["diff", "--base", "HEAD", "--stack", "prod"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "HEAD:stacks/prod.yaml:40:19: accounts.core.deployments.grok-3.capacity: expected an integer, got the string 'lots'")
+
+
+def test_unknown_revision_is_a_user_error(project, capsys) -> None:
+    assert cli.main(["diff", "--base", "no-such-branch"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        ".:1:1: unknown git revision 'no-such-branch': name a branch, tag or commit (in CI, fetch the base branch first)")
