@@ -1,11 +1,12 @@
-# Two entry points, both self-installing on a fresh machine with Python 3.11:
+# Entry points, all self-installing on a fresh machine with Python 3.11:
+#   make plan       install the kit, validate every example stack, print its offline plan
 #   make validate   install the kit, validate every example stack
 #   make test       install the kit with its test dependencies, run the tests
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install install-test validate test clean
+.PHONY: install install-test validate plan test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,9 @@ install-test: $(BIN)/python
 
 validate: install
 	$(BIN)/foundry-kit validate
+
+plan: validate
+	$(BIN)/foundry-kit plan
 
 test: install-test
 	$(BIN)/python -m pytest
