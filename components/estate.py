@@ -1,4 +1,5 @@
-"""The whole stack: the resource group and one `FoundryAccount` per manifest account."""
+"""The whole stack: the resource group, one `FoundryAccount` per manifest account and one
+`FoundryHub` per manifest hub."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pulumi_azure_native import resources
 from foundry_kit.manifest import Account, Blocklist, ContentFilter, Manifest
 
 from .account import FoundryAccount
+from .hub import FoundryHub
 
 
 def filters_used_by(manifest: Manifest, account: Account) -> list[ContentFilter]:
@@ -34,4 +36,7 @@ def provision(manifest: Manifest) -> dict[str, Any]:
         filters = filters_used_by(manifest, account)
         accounts[account.name] = FoundryAccount(
             account.name, account, group_name, filters, blocklists_used_by(manifest, filters)).outputs
-    return {"resourceGroup": group.name, "accounts": accounts}
+    outputs: dict[str, Any] = {"resourceGroup": group.name, "accounts": accounts}
+    if manifest.hubs:
+        outputs["hubs"] = {hub.name: FoundryHub(hub.name, hub, group_name).outputs for hub in manifest.hubs}
+    return outputs

@@ -1,10 +1,11 @@
-"""What the children of an account need to know about it, and the options every resource
-that lives inside the account gets: Azure deletes it with the account, and a new account is
-empty, so Pulumi skips its delete (`deleted_with`) and recreates it (`replace_with`)."""
+"""What the children of an account (or of a hub-based project) need to know about it, and the
+options every resource that lives inside it gets: Azure deletes it with its container, and a new
+container is empty, so Pulumi skips its delete (`deleted_with`) and recreates it (`replace_with`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
@@ -18,4 +19,38 @@ class AccountScope:
 
     def inside(self, parent: pulumi.Resource) -> pulumi.ResourceOptions:
         """Options of a resource that lives inside the account."""
-        return pulumi.ResourceOptions(parent=parent, deleted_with=self.account, replace_with=[self.account])
+        return lives_in(self.account, parent)
+
+
+@dataclass(frozen=True)
+class WorkspaceScope:
+    """The same for a hub-based project (an Azure Machine Learning workspace): its endpoints,
+    deployments and marketplace subscriptions are ARM children Azure deletes with it."""
+
+    hub: str  # the hub's Azure name: logical names are <hub>/<project>/...
+    name: str
+    resource_group_name: pulumi.Input[str]
+    location: str
+    tags: dict[str, str]
+    workspace: pulumi.Resource
+
+    def child(self, *parts: str) -> str:
+        """The logical name of a resource in the project, from Azure names only."""
+        return "/".join((self.hub, self.name, *parts))
+
+    def placement(self, tracked: bool = True) -> dict[str, Any]:
+        """Where a child resource goes: the project and its group (and, for a tracked
+        resource, the project's region and tags)."""
+        where: dict[str, Any] = {"workspace_name": self.name, "resource_group_name": self.resource_group_name}
+        return {**where, "location": self.location, "tags": self.tags} if tracked else where
+
+    def inside(self, parent: pulumi.Resource, *containers: pulumi.Resource) -> pulumi.ResourceOptions:
+        """Options of a resource that lives inside the workspace (and inside `containers` in it,
+        the innermost first: an online deployment lives inside its endpoint)."""
+        return lives_in(self.workspace, parent, *containers)
+
+
+def lives_in(container: pulumi.Resource, parent: pulumi.Resource, *inner: pulumi.Resource) -> pulumi.ResourceOptions:
+    """Deleted with the innermost container; replaced whenever any container is replaced."""
+    return pulumi.ResourceOptions(parent=parent, deleted_with=(inner or (container,))[0],
+                                  replace_with=[*inner, container])

@@ -8,6 +8,7 @@ import sys
 import traceback
 from typing import Sequence
 
+from .commands import catalog as catalog_command
 from .commands import diff as diff_command
 from .commands import plan as plan_command
 from .commands import validate as validate_command
@@ -20,6 +21,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="foundry-kit", description="Azure AI Foundry deployments from reviewed YAML manifests.")
     verbs = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     validate_command.add_parser(verbs)
+    catalog_command.add_parser(verbs)
     plan_command.add_parser(verbs)
     diff_command.add_parser(verbs)
     return top

@@ -28,6 +28,8 @@ class _Absent:
 ABSENT: Any = _Absent()  # a property one side does not have
 
 _CHILD_SCOPE = ("resourceGroupName", "accountName")
+_GENERIC_SCOPE = ("resourceGroupName", "resourceProviderNamespace", "parentResourcePath", "resourceType")
+_WORKSPACE_CHILD = ("resourceGroupName", "workspaceName")
 # Inputs Azure cannot change on an existing resource: a change means delete and create.
 REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "azure-native:resources:ResourceGroup": ("resourceGroupName", "location"),
@@ -35,6 +37,9 @@ REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
                                                "properties.customSubDomainName"),
     "azure-native:cognitiveservices:Deployment": (*_CHILD_SCOPE, "deploymentName", "properties.model.format",
                                                   "properties.model.name"),
+    # The kit writes only deployments (Anthropic models) through the generic resource.
+    "azure-native:resources:Resource": (*_GENERIC_SCOPE, "resourceName", "properties.model.format",
+                                        "properties.model.name"),
     "azure-native:cognitiveservices:RaiPolicy": (*_CHILD_SCOPE, "raiPolicyName"),
     "azure-native:cognitiveservices:RaiBlocklist": (*_CHILD_SCOPE, "raiBlocklistName"),
     "azure-native:cognitiveservices:RaiBlocklistItem": (*_CHILD_SCOPE, "raiBlocklistName", "raiBlocklistItemName"),
@@ -44,6 +49,18 @@ REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "azure-native:network:PrivateDnsZoneGroup": ("resourceGroupName", "privateEndpointName", "privateDnsZoneGroupName"),
     "azure-native:monitor:DiagnosticSetting": ("name", "resourceUri"),
     "azure-native:authorization:RoleAssignment": ("roleAssignmentName", "scope", "principalId", "roleDefinitionId"),
+    # A hub's storage account and key vault "cannot be changed once the workspace has been created" (SDK docs);
+    # a project belongs to one hub.
+    "azure-native:machinelearningservices:Workspace": ("resourceGroupName", "workspaceName", "location", "kind",
+                                                       "hubResourceId", "storageAccount", "keyVault"),
+    "azure-native:machinelearningservices:MarketplaceSubscription": (*_WORKSPACE_CHILD, "name", "properties.modelId"),
+    "azure-native:machinelearningservices:ServerlessEndpoint": (*_WORKSPACE_CHILD, "name", "location",
+                                                                "properties.modelSettings.modelId"),
+    "azure-native:machinelearningservices:OnlineEndpoint": (*_WORKSPACE_CHILD, "endpointName", "location"),
+    "azure-native:machinelearningservices:OnlineDeployment": (*_WORKSPACE_CHILD, "endpointName", "deploymentName",
+                                                              "location", "properties.instanceType"),
+    "azure-native:storage:StorageAccount": ("resourceGroupName", "accountName", "location"),
+    "azure-native:keyvault:Vault": ("resourceGroupName", "vaultName", "location"),
 }
 # Renamable resources, and the inputs that say where they live (a rename keeps these).
 _RENAMABLE: dict[str, tuple[str, ...]] = {
@@ -52,6 +69,10 @@ _RENAMABLE: dict[str, tuple[str, ...]] = {
     "azure-native:cognitiveservices:RaiPolicy": _CHILD_SCOPE,
     "azure-native:cognitiveservices:RaiBlocklist": _CHILD_SCOPE,
     "azure-native:cognitiveservices:Project": _CHILD_SCOPE,
+    "azure-native:resources:Resource": _GENERIC_SCOPE,
+    "azure-native:machinelearningservices:ServerlessEndpoint": _WORKSPACE_CHILD,
+    "azure-native:machinelearningservices:OnlineEndpoint": _WORKSPACE_CHILD,
+    "azure-native:machinelearningservices:OnlineDeployment": (*_WORKSPACE_CHILD, "endpointName"),
 }
 # How list entries are identified, so a list Azure treats as a set diffs entry by entry.
 _LIST_KEYS = (("name", "source"), ("blocklistName", "source"), ("categoryGroup",), ("category",), ("name",),

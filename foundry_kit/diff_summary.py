@@ -137,6 +137,9 @@ _WORDS = {
     "properties.networkAcls.defaultAction": "network default action", "identity.type": "managed identity",
     "properties.customSubDomainName": "custom subdomain", "location": "location", "kind": "kind",
     "sku": "SKU", "properties.displayName": "display name", "workspaceId": "Log Analytics workspace",
+    "properties.modelProviderData.organizationName": "provider data organization",
+    "properties.modelProviderData.countryCode": "provider data country",
+    "properties.modelProviderData.industry": "provider data industry", "apiVersion": "API version",
 }
 
 
@@ -151,8 +154,7 @@ def _account(ctx: _Context, change: ResourceChange) -> list[Sentence]:
         assert new is not None
         return [Sentence(subject, f"new account {new.azure_name} ({describe.details(new.type, new.inputs)})")]
     assert old is not None
-    refusal = (" It is protected: pulumi up refuses until a change setting `protect: false` is deployed first."
-               if old.protect else "")
+    refusal = _refusal(old)
     if change.action == DELETE:
         return [Sentence(subject, f"account {old.azure_name} deleted with every deployment, project and key under it: "
                                   f"its endpoints stop answering.{refusal}", destructive=True)]
@@ -285,8 +287,143 @@ def _titled(created: str, deleted: str, deleted_weakens: bool = False) -> Callab
     return sentences
 
 
+def _refusal(resource: PlannedResource) -> str:
+    return (" It is protected: pulumi up refuses until a change setting `protect: false` is deployed first."
+            if resource.protect else "")
+
+
+def _why(change: ResourceChange) -> str:
+    """The changes that force a replacement, in words."""
+    return "; ".join(f"{_words(c.path)} {_arrow(c.old, c.new)}" for c in change.properties
+                     if c.path in change.replaced_because) or "what it lives in is replaced"
+
+
+def _lifecycle(ctx: _Context, change: ResourceChange, created: str, deleted: str,
+               replaced: str) -> tuple[str, list[Sentence]]:
+    """The subject, and the sentence of a create, delete or replacement (none for an update)."""
+    r = change.resource
+    subject = ctx.subject(change, describe.title(r.type, r.inputs, r.name))
+    if change.action == CREATE:
+        return subject, [Sentence(subject, created.format(details=describe.details(r.type, r.inputs)))]
+    if change.action == DELETE:
+        return subject, [Sentence(subject, deleted, destructive=True)]
+    if change.action == REPLACE:
+        return subject, [Sentence(subject, replaced.format(why=_why(change)), destructive=True)]
+    return subject, []
+
+
+def traffic_shift(changes: list[PropertyChange]) -> str:
+    """`traffic blue 100 → 50, green 0 → 50`: a deployment without a share serves 0%."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for c in changes:
+        name = c.path[len("properties.traffic."):]
+        for side, value in ((before, c.old), (after, c.new)):
+            if name and value is not ABSENT:
+                side[name] = value
+            elif not name and isinstance(value, dict):
+                side.update(value)
+    return "traffic " + ", ".join(f"{name} {before.get(name, 0)} → {after.get(name, 0)}"
+                                  for name in sorted(set(before) | set(after)) if before.get(name, 0) != after.get(name, 0))
+
+
+def _online_endpoint(ctx: _Context, change: ResourceChange) -> list[Sentence]:
+    subject, said = _lifecycle(
+        ctx, change, "new online endpoint: {details}",
+        "online endpoint deleted with its deployments: its scoring URI stops answering",
+        "online endpoint replaced ({why}): it is deleted with its deployments and created again; calls fail until "
+        "they are back")
+    if said:
+        return said
+    traffic = [c for c in change.properties if c.path == "properties.traffic" or c.path.startswith("properties.traffic.")]
+    parts = [traffic_shift(traffic)] if traffic else []
+    weakens = False
+    for c in change.properties:
+        if c not in traffic and c.path != "options.protect":
+            parts.append(f"{_words(c.path)} {_arrow(c.old, c.new)}")
+            weakens = weakens or (c.path == "properties.publicNetworkAccess" and c.new != "Disabled")
+    return [Sentence(subject, "; ".join(parts), weakens=weakens)]
+
+
+_ONLINE_DEPLOYMENT_WORDS = {
+    "sku.capacity": "instance count", "properties.model": "model", "properties.instanceType": "instance type",
+    "properties.requestSettings.requestTimeout": "request timeout",
+    "properties.requestSettings.maxConcurrentRequestsPerInstance": "concurrent requests per instance",
+}
+
+
+def _online_deployment(ctx: _Context, change: ResourceChange) -> list[Sentence]:
+    subject, said = _lifecycle(
+        ctx, change, "new online deployment: {details}",
+        "online deployment deleted: its VMs are released, and requests still routed to it fail",
+        "online deployment replaced ({why}): it is deleted and created again; its share of traffic fails until it is back")
+    return said or [Sentence(subject, "; ".join(f"{_ONLINE_DEPLOYMENT_WORDS.get(c.path, c.path)} {_arrow(c.old, c.new)}"
+                                                for c in change.properties))]
+
+
+def _serverless_endpoint(ctx: _Context, change: ResourceChange) -> list[Sentence]:
+    subject, said = _lifecycle(
+        ctx, change, "new serverless endpoint: {details}",
+        "serverless endpoint deleted: applications calling its scoring URI fail",
+        "serverless endpoint replaced ({why}): a new endpoint with new keys is created; calls fail until it is back")
+    if said:
+        return said
+    parts, weakens = [], False
+    for c in change.properties:
+        if c.path == "properties.contentSafety.contentSafetyStatus":
+            parts.append(f"content safety {_arrow(c.old, c.new)}" +
+                         (" (prompts and completions are no longer screened)" if c.new == "Disabled" else ""))
+            weakens = weakens or c.new == "Disabled"
+        else:
+            parts.append(f"{_words(c.path)} {_arrow(c.old, c.new)}")
+            weakens = weakens or (c.path == "properties.authMode" and c.new == "Key")
+    return [Sentence(subject, "; ".join(parts), weakens=weakens)]
+
+
+_HUB_WORDS = {"publicNetworkAccess": "public network access", "managedNetwork.isolationMode": "managed network",
+              "managedNetwork": "managed network", "identity.type": "managed identity"}
+
+
+def _workspace(ctx: _Context, change: ResourceChange) -> list[Sentence]:
+    """A hub reads like an account (what is lost, what opens up); a project by its endpoints."""
+    if not describe.is_hub(change.resource.type, change.resource.inputs):
+        return _titled("created", "deleted with its endpoints: their scoring URIs stop answering")(ctx, change)
+    refusal = _refusal(change.old) if change.old else ""
+    subject, said = _lifecycle(
+        ctx, change, "new hub: {details}",
+        f"hub deleted: its projects lose their hub and their endpoints stop answering.{refusal}",
+        f"hub replaced ({{why}}): its projects and their endpoints are created again.{refusal}")
+    if said:
+        return said
+    parts, weakens = [], False
+    for c in change.properties:
+        if c.path == "options.protect":
+            continue
+        parts.append(f"{_HUB_WORDS.get(c.path, c.path)} {_arrow(c.old, c.new)}")
+        weakens = weakens or (c.path == "publicNetworkAccess" and c.new != "Disabled") or \
+            (c.path.startswith("managedNetwork") and c.new != "AllowOnlyApprovedOutbound")
+    for text, weak in _protect(change):
+        parts.append(text)
+        weakens = weakens or weak
+    return [Sentence(subject, "; ".join(parts), weakens=weakens)]
+
+
+def _protected(deleted: str) -> Callable[[_Context, ResourceChange], list[Sentence]]:
+    """What the kit creates for a hub and protects with it: dropping protection weakens it."""
+    titled = _titled("created", deleted)
+
+    def sentences(ctx: _Context, change: ResourceChange) -> list[Sentence]:
+        if change.action != UPDATE:
+            return titled(ctx, change)
+        r = change.resource
+        protect = _protect(change)
+        parts = [f"{_words(c.path)} {_arrow(c.old, c.new)}" for c in change.properties if c.path != "options.protect"]
+        return [Sentence(ctx.subject(change, describe.title(r.type, r.inputs, r.name)),
+                         "; ".join(parts + [text for text, _ in protect]), weakens=any(weak for _, weak in protect))]
+    return sentences
+
+
 _SENTENCES: dict[str, Callable[[_Context, ResourceChange], list[Sentence]]] = {
-    "azure-native:cognitiveservices:Deployment": _deployment,
     "azure-native:cognitiveservices:Account": _account,
     "azure-native:cognitiveservices:RaiPolicy": _policy,
     "azure-native:cognitiveservices:RaiBlocklist": _blocklist,
@@ -298,7 +435,24 @@ _SENTENCES: dict[str, Callable[[_Context, ResourceChange], list[Sentence]]] = {
     "azure-native:monitor:DiagnosticSetting": _titled("logs and metrics flow to the workspace",
                                                       "deleted: logs and metrics stop flowing", deleted_weakens=True),
     "azure-native:authorization:RoleAssignment": _titled("granted", "revoked: that principal loses access"),
+    "azure-native:machinelearningservices:Workspace": _workspace,
+    "azure-native:machinelearningservices:OnlineEndpoint": _online_endpoint,
+    "azure-native:machinelearningservices:OnlineDeployment": _online_deployment,
+    "azure-native:machinelearningservices:ServerlessEndpoint": _serverless_endpoint,
+    "azure-native:machinelearningservices:MarketplaceSubscription": _titled(
+        "the project subscribes to the model's Marketplace offer", "deleted: the project's subscription to the model's "
+        "offer ends"),
+    "azure-native:storage:StorageAccount": _protected("deleted: the hub's data in it is lost"),
+    "azure-native:keyvault:Vault": _protected("deleted: the hub's secrets in it are lost (it stays recoverable "
+                                              "until purge protection lets go)"),
 }
+
+
+def _sentences_of(resource: PlannedResource) -> Callable[[_Context, ResourceChange], list[Sentence]]:
+    """By type; a generic resource written to accounts/deployments (Anthropic models) reads as a deployment."""
+    if describe.is_deployment(resource.type, resource.inputs):
+        return _deployment
+    return _SENTENCES.get(resource.type, _generic)
 
 
 def summarize(diff: StackDiff) -> list[Sentence]:
@@ -314,7 +468,7 @@ def summarize(diff: StackDiff) -> list[Sentence]:
         if change.replaced_because == (REPLACED_WITH,) and not change.properties:
             continue  # the account's own sentence says everything under it is created again
         if change.resource.type != _ITEM:
-            sentences += _SENTENCES.get(change.resource.type, _generic)(ctx, change)
+            sentences += _sentences_of(change.resource)(ctx, change)
     return _merge_accounts(sentences)
 
 

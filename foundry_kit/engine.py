@@ -42,6 +42,7 @@ AZURE_NAME_INPUT = {
     "azure-native:resources:ResourceGroup": "resourceGroupName",
     "azure-native:cognitiveservices:Account": "accountName",
     "azure-native:cognitiveservices:Deployment": "deploymentName",
+    "azure-native:resources:Resource": "resourceName",  # the generic resource (Anthropic deployments)
     "azure-native:cognitiveservices:RaiPolicy": "raiPolicyName",
     "azure-native:cognitiveservices:RaiBlocklist": "raiBlocklistName",
     "azure-native:cognitiveservices:RaiBlocklistItem": "raiBlocklistItemName",
@@ -50,6 +51,13 @@ AZURE_NAME_INPUT = {
     "azure-native:network:PrivateDnsZoneGroup": "privateDnsZoneGroupName",
     "azure-native:monitor:DiagnosticSetting": "name",
     "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+    "azure-native:machinelearningservices:Workspace": "workspaceName",
+    "azure-native:machinelearningservices:MarketplaceSubscription": "name",
+    "azure-native:machinelearningservices:ServerlessEndpoint": "name",
+    "azure-native:machinelearningservices:OnlineEndpoint": "endpointName",
+    "azure-native:machinelearningservices:OnlineDeployment": "deploymentName",
+    "azure-native:storage:StorageAccount": "accountName",
+    "azure-native:keyvault:Vault": "vaultName",
 }
 
 
@@ -85,8 +93,17 @@ class Graph:
         return {r.urn: r for r in self.resources}
 
 
+# Endpoint type -> (where in `properties` Azure puts the scoring URI, the URI the mock makes up).
+_SCORING_URI = {
+    "azure-native:machinelearningservices:ServerlessEndpoint": (
+        ("inferenceEndpoint", "uri"), "https://{name}.{location}.models.ai.azure.com"),
+    "azure-native:machinelearningservices:OnlineEndpoint": (
+        ("scoringUri",), "https://{name}.{location}.inference.ml.azure.com/score"),
+}
+
+
 class FoundryMocks(Mocks):
-    """Echo inputs as state, add an ARM-shaped id and what Azure computes (name, endpoint)."""
+    """Echo inputs as state, add an ARM-shaped id and what Azure computes (name, endpoint, scoring URIs)."""
 
     def __init__(self, preview: bool = False):
         self.preview = preview
@@ -99,6 +116,16 @@ class FoundryMocks(Mocks):
             subdomain = state.get("properties", {}).get("customSubDomainName", name)
             endpoint = rpc.UNKNOWN if self.preview else f"https://{subdomain}.cognitiveservices.azure.com/"
             state["properties"] = {**state.get("properties", {}), "endpoint": endpoint}
+        identities = state.get("identity", {}).get("userAssignedIdentities") if isinstance(state.get("identity"), dict) else None
+        if isinstance(identities, list):  # inputs list the ids; Azure answers with a map of them
+            state["identity"] = {**state["identity"], "userAssignedIdentities": {i: {} for i in identities}}
+        scoring = _SCORING_URI.get(args.typ)
+        if scoring:  # the scoring URI Azure assigns an endpoint (these hosts are the mock's, not Azure's contract)
+            path, template = scoring
+            uri = rpc.UNKNOWN if self.preview else template.format(name=name, location=state.get("location", ""))
+            properties = dict(state.get("properties", {}))
+            properties[path[0]] = {path[1]: uri} if len(path) > 1 else uri
+            state["properties"] = properties
         if self.preview:
             return "", state
         group = state.get("resourceGroupName", "rg")

@@ -17,6 +17,7 @@ from .stacks import Stack, program_config
 from .validate import load_manifest
 
 ACCOUNT_COMPONENT = "foundry-kit:index:FoundryAccount"
+GROUP_COMPONENTS = (ACCOUNT_COMPONENT, "foundry-kit:index:FoundryHub")  # a plan reads by account and by hub
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class PlannedResource:
     type: str
     name: str  # Pulumi's logical name
     azure_name: str | None
-    account: str | None  # the Azure name of the account it belongs to, if any
+    account: str | None  # the Azure name of the account (or hub) it belongs to, if any
     parent: str
     protect: bool
     deleted_with: str
@@ -41,7 +42,7 @@ class Plan:
     resources: tuple[PlannedResource, ...]  # custom resources, in the order the program registers them
     outputs: dict[str, Any]
     quotas: tuple[QuotaUse, ...]
-    account_keys: dict[str, str]  # Azure account name -> the manifest's key for it
+    account_keys: dict[str, str]  # Azure account (and hub) name -> the manifest's key for it
     warnings: tuple[Problem, ...]
 
     def by_urn(self) -> dict[str, PlannedResource]:
@@ -63,7 +64,8 @@ def plan_stack(stack: Stack) -> Plan:
         resources=resources,
         outputs=graph.outputs,
         quotas=tuple(quota_use(validated.manifest)),
-        account_keys={account.name: account.key for account in validated.manifest.accounts},
+        account_keys={**{account.name: account.key for account in validated.manifest.accounts},
+                      **{hub.name: hub.key for hub in validated.manifest.hubs}},
         warnings=tuple(validated.warnings),
     )
 
@@ -72,7 +74,7 @@ def _account_of(resource: Registration, by_urn: dict[str, Registration]) -> str 
     if resource.type == "azure-native:cognitiveservices:Account":
         return resource.azure_name
     parent = by_urn.get(resource.parent)
-    while parent is not None and parent.type != ACCOUNT_COMPONENT:
+    while parent is not None and parent.type not in GROUP_COMPONENTS:
         parent = by_urn.get(parent.parent)
     return parent.name if parent is not None else None
 

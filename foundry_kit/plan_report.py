@@ -23,11 +23,19 @@ TYPE_ORDER = [
     "azure-native:network:PrivateDnsZoneGroup",
     "azure-native:monitor:DiagnosticSetting",
     "azure-native:authorization:RoleAssignment",
+    "azure-native:machinelearningservices:Workspace",
+    "azure-native:storage:StorageAccount",
+    "azure-native:keyvault:Vault",
+    "azure-native:machinelearningservices:MarketplaceSubscription",
+    "azure-native:machinelearningservices:ServerlessEndpoint",
+    "azure-native:machinelearningservices:OnlineEndpoint",
+    "azure-native:machinelearningservices:OnlineDeployment",
 ]
 
 
 def reading_order(resource: PlannedResource) -> tuple[int, str]:
-    rank = TYPE_ORDER.index(resource.type) if resource.type in TYPE_ORDER else len(TYPE_ORDER)
+    type_ = describe.DEPLOYMENT if describe.is_deployment(resource.type, resource.inputs) else resource.type
+    rank = TYPE_ORDER.index(type_) if type_ in TYPE_ORDER else len(TYPE_ORDER)
     return rank, resource.name
 
 
@@ -35,7 +43,7 @@ def line(resource: PlannedResource, plan: Plan, items: Counter[str]) -> str:
     """`deployment grok-3  (xAI grok-3 1 · GlobalStandard capacity 200 · ...)`."""
     title = describe.title(resource.type, resource.inputs, resource.name)
     facts = [describe.details(resource.type, resource.inputs)]
-    if resource.type == "azure-native:cognitiveservices:Account":
+    if resource.type == "azure-native:cognitiveservices:Account" or describe.is_hub(resource.type, resource.inputs):
         title += f" [{plan.account_label(resource.account)}]"
     if resource.type == "azure-native:cognitiveservices:RaiBlocklist":
         facts.append(plural(items[resource.name], "item"))
@@ -72,7 +80,8 @@ def text(plans: list[Plan], out: TextIO) -> None:
             print(f"  {warning}", file=out)
         for account, resources in groups(plan):
             for resource in resources:
-                nested = account is not None and resource.type != "azure-native:cognitiveservices:Account"
+                nested = account is not None and resource.type != "azure-native:cognitiveservices:Account" \
+                    and not describe.is_hub(resource.type, resource.inputs)
                 print(f"{'      ' if nested else '  '}+ {line(resource, plan, items)}", file=out)
         if plan.quotas:
             print("  Quota (capacity requested / budget):", file=out)

@@ -31,9 +31,10 @@ def validator(name: str = "manifest") -> Draft202012Validator:
         return _ManifestValidator(json.load(handle))
 
 
-def schema_problems(document: Document) -> list[Problem]:
+def schema_problems(document: Document, schema: str = "manifest") -> list[Problem]:
+    """Every violation of `schemas/<schema>.schema.json`, in the kit's words and positions."""
     problems: list[Problem] = []
-    for error in validator().iter_errors(document.data):
+    for error in validator(schema).iter_errors(document.data):
         problems.extend(_translate(document, error))
     return problems
 
@@ -76,6 +77,8 @@ def _message(error: ValidationError) -> str:
         return f"unsupported manifest version {_show(value)}: this kit reads version 1{hint}"
     if kind == "enum":
         options = [str(option) for option in schema["enum"]]
+        if "x-rule" in schema:  # too many options to list
+            return f"{_show(value)} is not valid: expected {schema['x-rule']}{_suggest(str(value), options)}"
         return f"{_show(value)} is not one of: {', '.join(options)}{_suggest(str(value), options)}"
     if kind == "type":
         expected = _JSON_TYPES.get(str(schema["type"]), str(schema["type"]))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .catalog_checks import CatalogOptions, catalog_problems
 from .crosschecks import CHECKS
 from .document import Document
 from .errors import KitError, Problem
+from .guardrails import guardrail_problems
 from .loader import load
 from .manifest import Manifest, build
 from .schema import schema_problems
@@ -18,11 +20,12 @@ class Validated:
     warnings: tuple[Problem, ...]
 
 
-def validate(document: Document) -> Validated:
-    """Schema and cross-checks together; raises `KitError` with all problems on any error."""
+def validate(document: Document, options: CatalogOptions = CatalogOptions(), environment: str | None = None) -> Validated:
+    """Schema, cross-checks and catalog together; raises `KitError` with all problems on any error.
+    With an `environment`, a manifest that passes them is then held to that environment's guardrails."""
     problems = schema_problems(document)
     reported = {p.path for p in problems if p.severity == "error"}
-    for check in CHECKS:
+    for check in (*CHECKS, lambda doc: catalog_problems(doc, options)):
         for problem in check(document):
             # One error per value: a value already reported (by the schema or an earlier
             # check) is not reported again from another angle.
@@ -33,9 +36,14 @@ def validate(document: Document) -> Validated:
     problems = sorted(set(problems))
     if any(problem.severity == "error" for problem in problems):
         raise KitError(problems)
-    return Validated(build(document.data), tuple(problems))
+    manifest = build(document.data)
+    if environment is not None:
+        problems = sorted(set(problems) | set(guardrail_problems(document, manifest, environment)))
+        if any(problem.severity == "error" for problem in problems):
+            raise KitError(problems)
+    return Validated(manifest, tuple(problems))
 
 
-def load_manifest(path: str) -> Validated:
-    """Read, validate and type the manifest at `path`."""
-    return validate(load(path))
+def load_manifest(path: str, options: CatalogOptions = CatalogOptions(), environment: str | None = None) -> Validated:
+    """Read, validate and type the manifest at `path` (with `environment`: and hold it to its guardrails)."""
+    return validate(load(path), options, environment)

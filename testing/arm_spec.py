@@ -46,8 +46,34 @@ PUT_PATHS = {
 }
 
 
+# The generic resource (`resources:Resource`), which the kit uses for Anthropic deployments: the
+# child types of an account it may write, as the typed resource whose operation applies (and that
+# resource's name input); and the properties the RP takes that this spec version does not declare.
+GENERIC = "azure-native:resources:Resource"
+GENERIC_CHILDREN = {"deployments": ("azure-native:cognitiveservices:Deployment", "deploymentName")}
+UNDECLARED = {"azure-native:cognitiveservices:Deployment": ("modelProviderData",)}
+_GENERIC_ONLY = ("apiVersion", "resourceProviderNamespace", "parentResourcePath", "resourceType", "resourceName")
+
+
+def as_typed(inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A generic resource's inputs as the typed resource it writes (same path and body), less its
+    own inputs (`apiVersion`, the path parts) and the properties the spec does not declare."""
+    parent = inputs.get("parentResourcePath")
+    child = GENERIC_CHILDREN.get(str(inputs.get("resourceType")))
+    if inputs.get("resourceProviderNamespace") != "Microsoft.CognitiveServices" or child is None \
+            or not isinstance(parent, str) or not parent.startswith("accounts/"):
+        return GENERIC, inputs
+    typed, name_input = child
+    body = {key: value for key, value in inputs.items() if key not in _GENERIC_ONLY}
+    body["properties"] = {key: value for key, value in body.get("properties", {}).items()
+                          if key not in UNDECLARED.get(typed, ())}
+    return typed, {**body, "accountName": parent[len("accounts/"):], name_input: inputs.get("resourceName")}
+
+
 def problems(type_: str, inputs: dict[str, Any]) -> list[str]:
     """Every departure from the spec of the PUT azure-native makes for a resource with these inputs."""
+    if type_ == GENERIC:
+        type_, inputs = as_typed(inputs)
     if type_ not in PUT_PATHS:
         return [f"{type_}: no ARM operation known for this type (add it to testing.arm_spec.PUT_PATHS)"]
     body = to_wire(inputs)

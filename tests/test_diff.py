@@ -123,8 +123,8 @@ def test_pure_reordering_and_renaming_of_keys_diffs_to_no_changes(project, capsy
 
 
 def test_capacity_change_is_an_update_in_place_with_the_quota_it_leaves(changed) -> None:
-    assert "prod · core · grok-3: capacity 200 → 250 (quota eastus2 GlobalStandard grok-3: 250 / 400)" in _sentences(changed)
-    change = _changes(changed)["aif-contoso-prod-eus2/grok-3"]
+    assert "prod · core · grok-4: capacity 200 → 250 (quota eastus2 GlobalStandard grok-4: 250 / 400)" in _sentences(changed)
+    change = _changes(changed)["aif-contoso-prod-eus2/grok-4"]
     assert (change["action"], change["properties"]) == ("update", [{"path": "sku.capacity", "old": 200, "new": 250}])
 
 
@@ -194,16 +194,16 @@ def test_exit_codes_say_changes_and_destructive_changes(project, capsys) -> None
 
 
 def test_a_new_model_is_created_with_its_quota(project) -> None:
-    edit(project, "prod.yaml", "      grok-3:\n", """      grok-3-extra:
-        model: {format: xAI, name: grok-3, version: "1"}
+    edit(project, "prod.yaml", "      grok-4:\n", """      grok-4-extra:
+        model: {format: xAI, name: grok-4, version: "1"}
         sku: GlobalStandard
         capacity: 100
         contentFilter: strict
-      grok-3:
+      grok-4:
 """)
     assert summary(project) == [
-        "prod · core · grok-3-extra: new deployment: xAI grok-3 1 · GlobalStandard capacity 100 · filter strict · "
-        "NoAutoUpgrade (quota eastus2 GlobalStandard grok-3: 300 / 400)"]
+        "prod · core · grok-4-extra: new deployment: xAI grok-4 1 · GlobalStandard capacity 100 · filter strict · "
+        "NoAutoUpgrade (quota eastus2 GlobalStandard grok-4: 300 / 400)"]
 
 
 def test_a_model_change_replaces_the_deployment(project) -> None:
@@ -218,7 +218,7 @@ def test_a_model_change_replaces_the_deployment(project) -> None:
 def test_quota_passed_is_an_invalid_input(project, capsys) -> None:
     edit(project, "prod.yaml", "capacity: 200\n", "capacity: 450\n")
     assert cli.main(["diff", "--base", "HEAD"]) == 1
-    assert "over the limit of 400: accounts.core.deployments.grok-3 (450)" in capsys.readouterr().err
+    assert "over the limit of 400: accounts.core.deployments.grok-4 (450)" in capsys.readouterr().err
 
 
 def test_opening_the_network_and_dropping_protection_weaken_guardrails(project) -> None:
@@ -235,7 +235,7 @@ def test_new_and_removed_stacks(project, capsys) -> None:
     assert code == 2
     stacks = {s["stack"]: s for s in json.loads(out)["stacks"]}
     assert (stacks["qa"]["status"], stacks["dev"]["status"], stacks["prod"]["status"]) == ("added", "removed", "present")
-    assert stacks["qa"]["counts"]["create"] == 16
+    assert stacks["qa"]["counts"]["create"] == 24
     assert [s["text"] for s in stacks["dev"]["summary"]] == [
         "stack removed from the repository: nothing in Azure is deleted by this change; "
         "`pulumi destroy --stack dev` removes its resources"]
@@ -247,10 +247,26 @@ def test_invalid_base_is_reported_at_the_revision(project, capsys) -> None:
     edit(project, "prod.yaml", "capacity: lots\n", "capacity: 200\n")
     assert cli.main(["diff", "--base", "HEAD", "--stack", "prod"]) == 1
     assert capsys.readouterr().err.strip() == (
-        "HEAD:stacks/prod.yaml:40:19: accounts.core.deployments.grok-3.capacity: expected an integer, got the string 'lots'")
+        "HEAD:stacks/prod.yaml:40:19: accounts.core.deployments.grok-4.capacity: expected an integer, got the string 'lots'")
 
 
 def test_unknown_revision_is_a_user_error(project, capsys) -> None:
     assert cli.main(["diff", "--base", "no-such-branch"]) == 1
     assert capsys.readouterr().err.strip() == (
         ".:1:1: unknown git revision 'no-such-branch': name a branch, tag or commit (in CI, fetch the base branch first)")
+
+
+def test_a_claude_capacity_change_reads_as_a_deployment_update(project) -> None:
+    """Claude deployments are generic ARM resources (for modelProviderData); a diff still reads them as deployments."""
+    edit(project, "prod.yaml", "    deployments:\n", """    deployments:
+      claude:
+        model: {format: Anthropic, name: claude-sonnet-4-5, version: "20250929"}
+        sku: GlobalStandard
+        capacity: 25
+        modelProviderData: {organizationName: Contoso Ltd, countryCode: US, industry: technology}
+""")
+    _git(project, "commit", "-qam", "claude")
+    edit(project, "prod.yaml", "        capacity: 25\n        modelProviderData", "        capacity: 50\n        modelProviderData")
+    assert summary(project) == [
+        "prod · core · claude: capacity 25 → 50 (quota eastus2 GlobalStandard claude-sonnet-4-5: 50 requested, "
+        "no budget declared)"]

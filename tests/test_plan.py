@@ -11,7 +11,7 @@ from foundry_kit.engine import REPO, UNKNOWN
 from foundry_kit.plan import plan_document, plan_stack
 from foundry_kit.plan_report import text
 from foundry_kit.stacks import discover
-from testing.golden import assert_matches_golden, dumps
+from testing.golden import assert_matches_golden
 
 GOLDEN = os.path.join(REPO, "tests", "golden")
 STACKS = {stack.name: stack for stack in discover(REPO)}
@@ -46,15 +46,15 @@ def test_values_azure_computes_are_unknown_and_everything_else_is_known(prod_pla
     roles = [r for r in prod_plan.resources if r.type == "azure-native:authorization:RoleAssignment"]
     assert {r.inputs["scope"] for r in roles} == {UNKNOWN}  # the account's id
     assert all(r.inputs["roleDefinitionId"].startswith("/subscriptions/") for r in roles)
-    deployment = next(r for r in prod_plan.resources if r.azure_name == "grok-3")
+    deployment = next(r for r in prod_plan.resources if r.azure_name == "grok-4")
     assert deployment.inputs["sku"] == {"name": "GlobalStandard", "capacity": 200}  # integers stay integers
     assert deployment.account == "aif-contoso-prod-eus2"
 
 
 def test_plan_carries_quota_use(prod_plan) -> None:
-    grok = next(q for q in prod_plan.quotas if q.model == "grok-3")
+    grok = next(q for q in prod_plan.quotas if q.model == "grok-4")
     assert (grok.location, grok.sku, grok.requested, grok.limit, grok.deployments) == (
-        "eastus2", "GlobalStandard", 200, 400, ("core/grok-3",))
+        "eastus2", "GlobalStandard", 200, 400, ("core/grok-4",))
 
 
 def test_json_is_stable_across_runs(capsys) -> None:

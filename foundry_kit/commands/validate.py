@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..catalog_checks import DEFAULT_HORIZON_DAYS, CatalogOptions
 from ..errors import KitError, Problem
+from ..guardrails import environment_of
 from ..report import REPORTERS, FileResult
 from ..stacks import discover, find_root
 from ..validate import load_manifest
@@ -16,7 +18,19 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
                               description="Check manifests (default: the manifest of every stack in stacks/).")
     parser.add_argument("files", nargs="*", metavar="FILE", help="manifests to check")
     parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="report format (default: text)")
+    parser.add_argument("--strict", action="store_true", help="models and versions missing from the catalog are errors, not warnings")
+    parser.add_argument("--horizon", type=_days, default=DEFAULT_HORIZON_DAYS, metavar="DAYS",
+                        help=f"warn about model versions that retire within DAYS days (default: {DEFAULT_HORIZON_DAYS})")
+    parser.add_argument("--environment", metavar="NAME",
+                        help="hold every file to the guardrails (policy/guardrails.yaml) of this environment "
+                             "(default: a stack's manifest gets its stack's; other files get none)")
     parser.set_defaults(run=run)
+
+
+def _days(text: str) -> int:
+    if not text.isdecimal():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of days (0 or more)")
+    return int(text)
 
 
 def manifests(files: list[str]) -> list[str]:
@@ -31,14 +45,15 @@ def manifests(files: list[str]) -> list[str]:
     return found
 
 
-def check(path: str) -> FileResult:
+def check(path: str, options: CatalogOptions, environment: str | None = None) -> FileResult:
     try:
-        return FileResult(path, list(load_manifest(path).warnings))
+        return FileResult(path, list(load_manifest(path, options, environment).warnings))
     except KitError as error:
         return FileResult(path, list(error.problems))
 
 
 def run(args: argparse.Namespace) -> int:
-    results = [check(path) for path in manifests(args.files)]
+    options = CatalogOptions(horizon_days=args.horizon, strict=args.strict)
+    results = [check(path, options, environment_of(path, args.environment)) for path in manifests(args.files)]
     REPORTERS[args.format](results, sys.stdout)
     return 0 if all(result.valid for result in results) else 1

@@ -1,0 +1,123 @@
+"""The guardrails file (`policy/guardrails.yaml`): loaded, validated, typed, resolved per environment.
+
+It is read like a manifest (by the loader, so bad YAML, duplicate keys and schema errors are
+reported at their line) and validated against `schemas/guardrails.schema.json`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path as FilePath
+from typing import Any, Iterator, Mapping
+
+from ..document import Document, Path
+from ..errors import KitError, Problem
+from ..loader import load
+from ..schema import schema_problems  # the kit's one translation of schema errors into messages
+from .checks import CHECKS, DEPLOYMENT_CHECKS
+
+GUARDRAILS_FILE = os.path.join("policy", "guardrails.yaml")
+"""Where a project keeps its guardrails, relative to its root (the directory of Pulumi.yaml)."""
+DEFAULT_FILE = FilePath(__file__).resolve().parents[2] / GUARDRAILS_FILE
+"""The kit's own guardrails, for manifests outside a project that has its own."""
+
+
+@dataclass(frozen=True)
+class ResolvedRule:
+    """A rule as it applies in one environment."""
+
+    id: str
+    check: str
+    description: str
+    level: str  # mandatory | advisory
+    enabled: bool
+    environment: str
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    formats: tuple[str, ...] | None = None  # scope: only deployments of these model formats
+
+    def applies_to(self, model_format: str | None) -> bool:
+        return self.formats is None or model_format in self.formats
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    check: str
+    description: str
+    level: str
+    enabled: bool
+    parameters: Mapping[str, Any]
+    formats: tuple[str, ...] | None
+    environments: Mapping[str, Mapping[str, Any]]
+
+    def resolve(self, environment: str) -> ResolvedRule:
+        """The rule's own settings, changed by `environments.<environment>` where it says so."""
+        override = self.environments.get(environment, {})
+        return ResolvedRule(
+            id=self.id, check=self.check, description=self.description,
+            level=override.get("level", self.level),
+            enabled=override.get("enabled", self.enabled),
+            environment=environment,
+            parameters={**self.parameters, **(override.get("parameters") or {})},
+            formats=self.formats)
+
+
+@dataclass(frozen=True)
+class Guardrails:
+    file: str
+    rules: tuple[Rule, ...]
+
+    def for_environment(self, environment: str) -> tuple[ResolvedRule, ...]:
+        """Every rule as it applies in `environment`, disabled ones included (the pack lists them)."""
+        return tuple(rule.resolve(environment) for rule in self.rules)
+
+
+def load_guardrails(path: str | os.PathLike[str] | None = None) -> Guardrails:
+    """Read and validate a guardrails file (default: the kit's own `policy/guardrails.yaml`).
+    Raises `KitError` with every problem, positioned in that file."""
+    path = str(path if path is not None else DEFAULT_FILE)
+    try:
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        stamp = 0  # the loader reports the unreadable file
+    return _load(os.path.abspath(path), stamp, _display(path))
+
+
+@lru_cache(maxsize=8)
+def _load(_absolute: str, _stamp: int, path: str) -> Guardrails:
+    """Cached per file and version: `validate` asks once per manifest."""
+    document = load(path)
+    problems = schema_problems(document, "guardrails")
+    if not problems:
+        problems = list(_scope_problems(document))
+    if problems:
+        raise KitError(problems)
+    return Guardrails(path, tuple(_rule(rule_id, spec) for rule_id, spec in document.data["rules"].items()))
+
+
+def _scope_problems(document: Document) -> Iterator[Problem]:
+    for rule_id, spec in document.data["rules"].items():
+        check = spec.get("check", rule_id)
+        if "scope" in spec and check not in DEPLOYMENT_CHECKS:
+            path: Path = ("rules", rule_id, "scope")
+            yield document.problem(path, f"'{check}' checks accounts: scope (model formats) applies only to "
+                                         "deployment and content-filter rules", prefer_key=True)
+
+
+def _rule(rule_id: str, spec: Mapping[str, Any]) -> Rule:
+    check = spec.get("check", rule_id)
+    assert check in CHECKS, "the schema admits only known checks"
+    scope = spec.get("scope")
+    return Rule(
+        id=rule_id, check=check, description=spec["description"], level=spec["level"],
+        enabled=spec.get("enabled", True), parameters=dict(spec.get("parameters") or {}),
+        formats=tuple(scope["formats"]) if scope else None,
+        environments={name: dict(override) for name, override in (spec.get("environments") or {}).items()})
+
+
+def _display(path: str) -> str:
+    """The path as messages show it: relative to the working directory when under it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

@@ -1,0 +1,42 @@
+"""Which environment's guardrails apply.
+
+A stack's environment is its `foundry-kit:environment` config value, else the stack name
+(so stacks `prod-eu` and `prod-us` can share `environments.prod`). `foundry-kit validate`
+applies it to a stack's manifest; the policy pack to the stack being previewed or updated.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+from ..errors import KitError, Problem
+from ..stacks import discover, find_root
+
+ENVIRONMENT_KEY = "foundry-kit:environment"
+
+
+def stack_environment(stack: str, config: Mapping[str, Any]) -> str:
+    """The environment of `stack`, given its Pulumi config (keys as `namespace:key`)."""
+    configured = config.get(ENVIRONMENT_KEY)
+    return configured if isinstance(configured, str) and configured else stack
+
+
+def environment_of(manifest_file: str, explicit: str | None = None) -> str | None:
+    """The environment whose guardrails apply to `manifest_file`: `explicit` (validate's
+    `--environment`) if given, else that of the project stack whose manifest it is, else None
+    (a file no stack uses gets no guardrails). A file that stacks of different environments
+    share raises `KitError`: which environment is meant must be said."""
+    if explicit:
+        return explicit
+    root = find_root(os.path.dirname(os.path.abspath(manifest_file)))
+    if root is None or not os.path.isfile(manifest_file):
+        return None
+    from ..loader import load_stack_config  # the only reader of stack files
+
+    found = {stack.name: stack_environment(stack.name, load_stack_config(stack.config_file)) for stack in discover(root)
+             if os.path.isfile(stack.manifest_file) and os.path.samefile(stack.manifest_file, manifest_file)}
+    if len(set(found.values())) > 1:
+        stacks = " and ".join(f"{name} ({environment})" for name, environment in sorted(found.items()))
+        raise KitError([Problem.at(manifest_file, f"the manifest of stacks {stacks}: name one with --environment")])
+    return next(iter(found.values()), None)

@@ -1,0 +1,197 @@
+"""Enforcement point 2: guardrails on the resources the Pulumi engine sees.
+
+Facts come from every registered resource of the Foundry types, whoever wrote it (the kit's
+components or hand-written code), with engine (camelCase) property names. A resource is
+`StackResource`: plain data, a value unknown during preview being `UNKNOWN`.
+
+Properties may be inputs (what the program registers; the mock engine records these) or
+outputs (what `pulumi preview`/`up` hand a stack policy; for azure-native these carry `name`
+and `id` instead of `accountName`/`deploymentName`). Both are read: an Azure name from its
+name input, else `name`; the account a child belongs to from `accountName`, else its ARM id,
+else the account it depends on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable, Mapping
+
+from .facts import HARM_CATEGORIES, UNKNOWN, AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref, is_builtin
+
+ACCOUNT = "azure-native:cognitiveservices:Account"
+DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
+RAI_POLICY = "azure-native:cognitiveservices:RaiPolicy"
+PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
+DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
+TYPES = frozenset({ACCOUNT, DEPLOYMENT, RAI_POLICY, PRIVATE_ENDPOINT, DIAGNOSTIC_SETTING})
+
+_NAME_INPUT = {ACCOUNT: "accountName", DEPLOYMENT: "deploymentName", RAI_POLICY: "raiPolicyName"}
+_ACCOUNT_IN_ID = re.compile(r"/providers/Microsoft\.CognitiveServices/accounts/([^/]+)", re.IGNORECASE)
+_SOURCES = {"Prompt": "prompt", "Completion": "completion"}
+_DIAGNOSTIC_DESTINATIONS = ("workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "marketplacePartnerId")
+
+
+@dataclass(frozen=True)
+class StackResource:
+    """One resource as the engine sees it, as plain data."""
+
+    type: str
+    urn: str
+    name: str  # the Pulumi logical name
+    props: Mapping[str, Any]
+    protect: bool = False
+    dependencies: tuple[str, ...] = ()  # URNs
+    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def engine_facts(resources: Iterable[StackResource]) -> Facts:
+    found = [r for r in resources if r.type in TYPES]
+    accounts = {r.urn: r for r in found if r.type == ACCOUNT}
+    account_names = {urn: _azure_name(r) for urn, r in accounts.items()}
+
+    def owner(resource: StackResource, arm_id: Any = None, via: str = "accountName") -> str | None:
+        """The Azure name of the account `resource` belongs to (or points at)."""
+        for candidate in (resource.props.get("accountName"), _account_in_id(arm_id), _account_in_id(resource.props.get("id"))):
+            if _known(candidate):
+                return candidate
+        linked = [account_names[urn] for urn in (*resource.property_dependencies.get(via, ()), *resource.dependencies)
+                  if urn in account_names]
+        return linked[0] if linked else None
+
+    policies = {}
+    for r in found:
+        if r.type == RAI_POLICY:
+            policies.setdefault((owner(r), _azure_name(r)), r)
+
+    endpoints: dict[str | None, int] = {}
+    for r in (r for r in found if r.type == PRIVATE_ENDPOINT):
+        connections = _list(r.props.get("privateLinkServiceConnections")) + _list(r.props.get("manualPrivateLinkServiceConnections"))
+        for connection in map(_map, connections):
+            target = connection.get("privateLinkServiceId")
+            if _account_in_id(target) or "account" in _list(connection.get("groupIds")):  # an account's private link
+                account = owner(r, target, via="privateLinkServiceConnections")
+                endpoints[account] = endpoints.get(account, 0) + 1
+    monitored = {owner(r, r.props.get("resourceUri"), via="resourceUri") for r in found
+                 if r.type == DIAGNOSTIC_SETTING and any(r.props.get(key) for key in _DIAGNOSTIC_DESTINATIONS)}
+
+    account_facts = []
+    for urn, r in accounts.items():
+        name = account_names[urn]
+        properties = _map(r.props.get("properties"))
+        account_facts.append(AccountFacts(
+            ref=Ref("account", name, name), where=urn,
+            local_auth_disabled=properties.get("disableLocalAuth") is True,
+            public_network_access=_text(properties.get("publicNetworkAccess"), "Enabled"),  # Azure's default
+            private_endpoints=endpoints.get(name, 0),
+            identity=_text(_map(r.props.get("identity")).get("type"), "None"),
+            diagnostics=name in monitored,
+            tags={key: value for key, value in _map(r.props.get("tags")).items() if isinstance(value, str)},
+            protect=r.protect))
+
+    deployment_facts = []
+    for r in (r for r in found if r.type == DEPLOYMENT):
+        account = owner(r)
+        properties = _map(r.props.get("properties"))
+        model, sku = _map(properties.get("model")), _map(r.props.get("sku"))
+        policy_name = properties.get("raiPolicyName")
+        deployment_facts.append(DeploymentFacts(
+            ref=Ref("deployment", account or "?", _azure_name(r)), where=r.urn,
+            format=model.get("format"), model=model.get("name"), version=model.get("version"),
+            sku=sku.get("name"), capacity=_integer(sku.get("capacity")),
+            version_upgrade=properties.get("versionUpgradeOption", "OnceNewDefaultVersionAvailable"),  # Azure's default
+            content_filter=_content_filter(policy_name, _policy(policies, account, policy_name))))
+
+    return Facts(tuple(sorted(account_facts, key=lambda a: a.ref)), tuple(sorted(deployment_facts, key=lambda d: d.ref)))
+
+
+def settings_of(entries: Iterable[Any]) -> dict[tuple[str, str], str]:
+    """RaiPolicy `contentFilters` entries -> the manifest's (category, source) -> setting.
+
+    The inverse of `components.content_filter.rai_content_filter`: disabled is off, enabled
+    but not blocking is annotate, blocking is the severity threshold for harm categories and
+    block for the others. Entries with names or sources the manifest has no word for are skipped.
+    """
+    settings = {}
+    for entry in entries:
+        entry = _map(entry)
+        category, source = _categories().get(entry.get("name")), _SOURCES.get(entry.get("source"))
+        if category is None or source is None:
+            continue
+        if entry.get("enabled") is False:
+            setting = "off"
+        elif entry.get("blocking") is False:
+            setting = "annotate"
+        elif category in HARM_CATEGORIES:
+            threshold = entry.get("severityThreshold")
+            setting = threshold.lower() if isinstance(threshold, str) and threshold != UNKNOWN else "medium"
+        else:
+            setting = "block"
+        settings[category, source] = setting
+    return settings
+
+
+@lru_cache(maxsize=1)
+def _categories() -> dict[str, str]:
+    """Azure's content filter names -> the manifest's words, as the components map them
+    (imported on first use: `foundry-kit validate` never needs the Pulumi SDK for this)."""
+    from components.content_filter import AZURE_FILTER_NAMES
+
+    return {azure: manifest for manifest, azure in AZURE_FILTER_NAMES.items()}
+
+
+def _policy(policies: Mapping[tuple[str | None, str], StackResource], account: str | None,
+            name: Any) -> StackResource | None:
+    if (account, name) in policies:
+        return policies[account, name]
+    same_name = [policy for (_owner, policy_name), policy in policies.items() if policy_name == name]
+    return same_name[0] if account is None and len(same_name) == 1 else None
+
+
+def _content_filter(name: Any, policy: StackResource | None) -> ContentFilterFacts | None:
+    if not isinstance(name, str) or not name:
+        return None
+    if is_builtin(name):
+        return ContentFilterFacts(name)
+    if policy is None:
+        return ContentFilterFacts(name, defined=False)
+    properties = _map(policy.props.get("properties"))
+    base = properties.get("basePolicyName")
+    return ContentFilterFacts(name, base if _known(base) else None, settings_of(_list(properties.get("contentFilters"))))
+
+
+def _azure_name(resource: StackResource) -> str:
+    for candidate in (resource.props.get(_NAME_INPUT.get(resource.type, "")), resource.props.get("name")):
+        if _known(candidate):
+            return candidate
+    return resource.name
+
+
+def _account_in_id(arm_id: Any) -> str | None:
+    match = _ACCOUNT_IN_ID.search(arm_id) if _known(arm_id) else None
+    return match.group(1) if match else None
+
+
+def _known(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and value != UNKNOWN
+
+
+def _text(value: Any, default: str) -> str:
+    return value if isinstance(value, str) and value else default
+
+
+def _integer(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # the wire carries every number as a double
+    return value if isinstance(value, int) else None
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else []

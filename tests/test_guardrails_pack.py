@@ -1,0 +1,225 @@
+"""The policy pack (`policy/`): the same rules as `foundry-kit validate`, on what the engine sees.
+
+Stack validation arguments are built without the engine (`testing/policy_args.py`), either by
+hand or from the graph the real program registers under the mock engine. The agreement tests
+hold both enforcement points to the same verdict (rule id, level, object, message) on the
+example stacks and on every guardrails case.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi_azure_native import cognitiveservices
+
+from components.content_filter import rai_content_filter
+from foundry_kit.engine import UNKNOWN, Graph, run_function, run_program
+from foundry_kit.guardrails import ENVIRONMENT_KEY, Guardrails, guardrail_problems, load_guardrails
+from foundry_kit.guardrails.facts import Ref
+from foundry_kit.guardrails.from_engine import ACCOUNT, DEPLOYMENT, RAI_POLICY, settings_of
+from foundry_kit.guardrails.pack import PACK_NAME, policies
+from foundry_kit.loader import load
+from foundry_kit.manifest import HarmSetting
+from foundry_kit.validate import validate
+from testing.policy_args import resource, run_stack_policies, stack_args
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = REPO / "tests" / "guardrails"
+TEST_GUARDRAILS = CASES / "guardrails.yaml"
+SEVERITY = {"mandatory": "error", "advisory": "warning"}
+Verdict = tuple[str, str, Ref, str]  # rule id, error | warning, object, message
+
+
+@pytest.fixture(autouse=True)
+def at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+
+
+# --- the two enforcement points, each seen from outside ------------------------------------------
+
+def validator_verdicts(manifest_file: Path | str, environment: str, guardrails: Guardrails) -> list[Verdict]:
+    """What `foundry-kit validate` reports, with each problem's manifest path turned into its object."""
+    document = load(str(manifest_file))
+    manifest = validate(document).manifest
+    prefixes = {}
+    for account in manifest.accounts:
+        prefixes[f"accounts.{account.key}."] = Ref("account", account.name, account.name)
+        for deployment in account.deployments:
+            prefixes[f"accounts.{account.key}.deployments.{deployment.name}."] = Ref("deployment", account.name, deployment.name)
+    verdicts = []
+    for problem in guardrail_problems(document, manifest, environment, guardrails):
+        ref = prefixes[max((p for p in prefixes if f"{problem.path}.".startswith(p)), key=len)]
+        rule, message = problem.message.split(": ", 1)
+        verdicts.append((rule, problem.severity, ref, message))
+    return sorted(verdicts)
+
+
+def pack_verdicts(graph: Graph, environment: str, guardrails: Guardrails) -> list[Verdict]:
+    """What the pack reports on a recorded graph, with each URN turned into its object."""
+    objects = {}
+    for r in graph.resources:
+        if r.type == ACCOUNT:
+            objects[r.urn] = Ref("account", r.inputs["accountName"], r.inputs["accountName"])
+        elif r.type == DEPLOYMENT:
+            objects[r.urn] = Ref("deployment", r.inputs["accountName"], r.inputs["deploymentName"])
+    reported = run_stack_policies(policies(guardrails, environment), stack_args(graph))
+    return sorted((rule, SEVERITY[level], objects[urn], message) for rule, level, message, urn in reported)
+
+
+def recorded(manifest_file: Path, stack: str) -> Graph:
+    return run_program(stack, {"foundry-kit:manifest": str(manifest_file)})
+
+
+CASE_FILES = [pytest.param(path, path.parent.name, id=f"{path.parent.name}/{path.name}")
+              for environment in ("prod", "dev") for path in sorted((CASES / environment).glob("*.yaml"))]
+
+
+@pytest.mark.parametrize(("manifest_file", "environment"), CASE_FILES)
+def test_pack_and_validator_agree_on_every_case(manifest_file: Path, environment: str) -> None:
+    guardrails = load_guardrails(TEST_GUARDRAILS)
+    expected = validator_verdicts(manifest_file.relative_to(REPO), environment, guardrails)
+    assert pack_verdicts(recorded(manifest_file, environment), environment, guardrails) == expected
+    assert bool(expected) == manifest_file.name.endswith(".fail.yaml")
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_pack_and_validator_agree_on_the_example_stacks(stack: str, environment: str) -> None:
+    """Shipped guardrails: each stack keeps its own environment's, and both points say so; the
+    other environment's rules break, and both points name the same rules, objects and words."""
+    guardrails = load_guardrails()
+    expected = validator_verdicts(f"stacks/{stack}.yaml", environment, guardrails)
+    assert pack_verdicts(run_program(stack), environment, guardrails) == expected
+    assert bool(expected) == (stack != environment)
+
+
+# --- the pack as the engine runs it --------------------------------------------------------------
+
+def load_pack(monkeypatch: pytest.MonkeyPatch, stack: str | None, config: dict[str, Any] | None = None) -> list:
+    if stack:
+        monkeypatch.setenv("PULUMI_STACK", stack)
+    else:
+        monkeypatch.delenv("PULUMI_STACK", raising=False)
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config or {}))
+    namespace = runpy.run_path(str(REPO / "policy" / "__main__.py"), run_name="pack_under_test")
+    assert namespace["PACK_NAME"] == PACK_NAME
+    return namespace["pack_policies"]()
+
+
+def levels(pack: list) -> dict[str, str]:
+    return {policy.name: policy.enforcement_level.value for policy in pack}
+
+
+def test_pack_has_one_policy_per_rule_at_the_rule_s_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    prod = levels(load_pack(monkeypatch, "prod"))
+    assert list(prod) == [rule.id for rule in load_guardrails().rules]
+    assert prod["account-diagnostics"] == "advisory" and prod["account-protected"] == "mandatory"
+    dev = levels(load_pack(monkeypatch, "dev"))
+    assert dev["account-private-endpoints"] == "disabled" and dev["deployment-version-pinned"] == "disabled"
+
+
+def test_pack_environment_comes_from_stack_config_else_stack_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert levels(load_pack(monkeypatch, "sandbox-7", {ENVIRONMENT_KEY: "dev"})) == levels(load_pack(monkeypatch, "dev"))
+    assert levels(load_pack(monkeypatch, "prod-eu")) == levels(load_pack(monkeypatch, "prod"))  # unnamed: rules as written
+    assert levels(load_pack(monkeypatch, None)) == levels(load_pack(monkeypatch, "prod"))
+
+
+def test_pack_refuses_to_start_on_a_broken_guardrails_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    broken = tmp_path / "guardrails.yaml"
+    broken.write_text("version: 1\nrules: {}\n")
+    monkeypatch.setenv("PULUMI_STACK", "prod")
+    namespace = runpy.run_path(str(REPO / "policy" / "__main__.py"), run_name="pack_under_test")
+    with pytest.raises(SystemExit, match="the guardrails file is not valid:\n.*rules: must not be empty"):
+        namespace["pack_policies"](str(broken))
+
+
+# --- resources written by hand, and outputs as a real stack policy sees them ----------------------
+
+def hand_written() -> None:
+    """A program that uses no kit component: the pack still sees what it creates."""
+    account = cognitiveservices.Account(
+        "rogue", account_name="aif-rogue", resource_group_name="rg", kind="AIServices", sku={"name": "S0"},
+        properties={"public_network_access": "Enabled"}, tags={"owner": "someone"})
+    cognitiveservices.Deployment(
+        "rogue-grok", account_name=account.name, resource_group_name="rg", deployment_name="grok",
+        sku={"name": "GlobalStandard", "capacity": 500},
+        properties={"model": {"format": "xAI", "name": "grok-code-fast-1", "version": "1"},
+                    "rai_policy_name": "Microsoft.DefaultV2"})
+
+
+def test_pack_catches_resources_written_by_hand(monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = run_function(hand_written, "prod")
+    reported = {(rule, message) for rule, _level, message, _urn in
+                run_stack_policies(load_pack(monkeypatch, "prod"), stack_args(graph))}
+    assert reported == {
+        ("account-local-auth-disabled", "accepts local authentication (API keys): allow Microsoft Entra ID only"),
+        ("account-public-network-disabled", "public network access is Enabled"),
+        ("account-private-endpoints", "has no private endpoint; prod requires at least 1"),
+        ("account-managed-identity", "has no managed identity"),
+        ("account-diagnostics", "sends its logs and metrics nowhere (no diagnostic setting)"),
+        ("account-protected", "is not protected against deletion"),
+        ("account-required-tags", "lacks the required tag environment"),
+        ("deployment-approved-model", "model 'grok-code-fast-1' is not approved in prod (approved: " + ", ".join(
+            load_guardrails().for_environment("prod")[0].parameters["models"]) + ")"),
+        ("deployment-max-capacity", "capacity 500 is over the maximum of 300 for a deployment in prod"),
+        ("deployment-content-filter", "uses the built-in content filter 'Microsoft.DefaultV2': in prod name one of the "
+                                      "stack's own content filters"),
+        ("deployment-version-pinned", "version upgrade option is 'OnceNewDefaultVersionAvailable': pin the model version "
+                                      "with NoAutoUpgrade"),
+        ("filter-harm-levels-xai", "content filter 'Microsoft.DefaultV2' must block from low severity up, but prompt "
+                                   "hate, sexual, selfHarm are medium (the built-in setting); completion hate, sexual, "
+                                   "selfHarm are medium (the built-in setting)"),
+    }
+
+
+URN = "urn:pulumi:prod::p::azure-native:cognitiveservices:{}::{}"
+ARM = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/aif-out"
+
+
+def test_pack_reads_outputs_and_survives_unknowns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After apply a stack policy sees outputs (name and id, no accountName); in preview some
+    values are unknown. Accounts are found through ids and dependencies; an unknown value
+    neither crashes the policy nor hides the rest of the stack."""
+    account = resource(ACCOUNT, {"name": "aif-out", "id": ARM, "identity": {"type": "SystemAssigned"},
+                                 "properties": {"disableLocalAuth": True, "publicNetworkAccess": "Disabled"},
+                                 "tags": {"owner": "o", "environment": "prod"}},
+                       URN.format("Account", "a"), "a", protect=True)
+    policy = resource(RAI_POLICY, {"name": "strict", "id": f"{ARM}/raiPolicies/strict", "properties": {
+        "basePolicyName": "Microsoft.DefaultV2",
+        "contentFilters": [{"name": "Violence", "source": "Prompt", "enabled": True, "blocking": True, "severityThreshold": "High"},
+                           {"name": "Jailbreak", "source": "Prompt", "enabled": True, "blocking": True}]}},
+                      URN.format("RaiPolicy", "p"), "p")
+    deployment = resource(DEPLOYMENT, {"name": UNKNOWN, "id": UNKNOWN, "sku": {"name": "GlobalStandard", "capacity": 10.0},
+                                       "properties": {"raiPolicyName": "strict", "versionUpgradeOption": "NoAutoUpgrade",
+                                                      "model": {"format": "OpenAI", "name": "gpt-4.1", "version": UNKNOWN}}},
+                          URN.format("Deployment", "chat"), "chat", property_dependencies={"accountName": [account]})
+    reported = run_stack_policies(load_pack(monkeypatch, "prod"), stack_args([account, policy, deployment]))
+    assert [(rule, message, urn.rsplit("::", 1)[1]) for rule, _level, message, urn in reported] == [
+        ("filter-harm-levels", "content filter 'strict' must block from medium severity up, but prompt violence is high",
+         "chat"),
+        ("account-private-endpoints", "has no private endpoint; prod requires at least 1", "a"),
+        ("account-diagnostics", "sends its logs and metrics nowhere (no diagnostic setting)", "a"),
+    ]
+
+
+def test_rai_policy_entries_read_back_to_the_manifest_settings() -> None:
+    """The engine adapter inverts exactly what the content-filter component sends."""
+    harm = ("hate", "sexual", "violence", "selfHarm")
+    for category, levels_ in [*((c, ("low", "medium", "high", "annotate", "off")) for c in harm),
+                              *((c, ("block", "annotate", "off")) for c in ("jailbreak", "indirectAttack", "profanity"))]:
+        for setting in levels_:
+            sent = rai_content_filter(HarmSetting(category, "prompt", setting))
+            engine = {"severityThreshold" if key == "severity_threshold" else key: value for key, value in sent.items()}
+            assert settings_of([engine]) == {(category, "prompt"): setting}
+
+
+def test_policy_pack_files_are_wired() -> None:
+    text = (REPO / "policy" / "PulumiPolicy.yaml").read_text()
+    assert "runtime:" in text and "name: python" in text and "virtualenv: ../.venv" in text
+    assert 'PolicyPack(PACK_NAME' in (REPO / "policy" / "__main__.py").read_text()
+    assert (version("pulumi"), version("pulumi-policy")) == ("3.272.0", "1.21.0")  # the pins of pyproject.toml
