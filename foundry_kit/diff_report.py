@@ -45,9 +45,13 @@ def _detail(change: ResourceChange) -> list[str]:
     return lines
 
 
-def _warnings(diff: StackDiff) -> list[str]:
-    """What validation warns about in the changed manifest (e.g. a quota nothing uses now)."""
-    return [str(w) for w in diff.head.warnings] if diff.head and (diff.changes or diff.base is None) else []
+def _warnings(diff: StackDiff) -> list[tuple[bool, str]]:
+    """What validation warns about in the changed manifest (a quota nothing uses now, an
+    advisory guardrail); a warning the base did not have is marked new."""
+    if not diff.head or not (diff.changes or diff.base is None):
+        return []
+    before = {(w.path, w.message) for w in diff.base.warnings} if diff.base else set()
+    return [((w.path, w.message) not in before, str(w)) for w in diff.head.warnings]
 
 
 def _marks(sentence: Sentence) -> str:
@@ -60,8 +64,8 @@ def text(diffs: list[StackDiff], base: str, out: TextIO) -> None:
         for sentence in summarize(diff):
             flags = [word for word, on in (("destructive", sentence.destructive), ("weakens a guardrail", sentence.weakens)) if on]
             print(f"  {sentence}" + (f"  [{', '.join(flags)}]" if flags else ""), file=out)
-        for warning in _warnings(diff):
-            print(f"  {warning}", file=out)
+        for new, warning in _warnings(diff):
+            print(f"  {'(new) ' if new else ''}{warning}", file=out)
         for change in _ordered(diff)[:_DETAIL_LIMIT]:
             for line in _detail(change):
                 print(f"    {line}", file=out)
@@ -84,8 +88,8 @@ def markdown(diffs: list[StackDiff], base: str, out: TextIO) -> None:
         for sentence in summarize(diff):
             print(f"- {_marks(sentence)}**{sentence.subject}**"
                   f"{' (' + ', '.join(sentence.accounts) + ')' if sentence.accounts else ''}: {sentence.text}", file=out)
-        for warning in _warnings(diff):
-            print(f"- ℹ️ {warning}", file=out)
+        for new, warning in _warnings(diff):
+            print(f"- ℹ️ {'**new** ' if new else ''}`{warning}`", file=out)
         ordered = _ordered(diff)
         if ordered:
             print(f"\n<details><summary>{plural(len(ordered), 'resource')} in detail</summary>\n\n```diff", file=out)

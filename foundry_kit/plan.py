@@ -12,6 +12,7 @@ from typing import Any
 
 from .engine import Registration, run_program
 from .errors import Problem
+from .guardrails import stack_environment
 from .quota import QuotaUse, quota_use
 from .stacks import Stack, program_config
 from .validate import load_manifest
@@ -53,9 +54,12 @@ class Plan:
 
 
 def plan_stack(stack: Stack) -> Plan:
-    """Validate the stack's manifest (a `KitError` if invalid), then run the program on it."""
-    validated = load_manifest(stack.manifest_file)
-    graph = run_program(stack.name, program_config(stack), preview=True)
+    """Validate the stack's manifest and hold it to its environment's guardrails (a `KitError`
+    if invalid), then run the program on it. A bare manifest (no stack config) gets no guardrails."""
+    config = program_config(stack)
+    environment = stack_environment(stack.name, config) if stack.config_file else None
+    validated = load_manifest(stack.manifest_file, environment=environment)
+    graph = run_program(stack.name, config, preview=True)
     by_urn = {r.urn: r for r in graph.resources}
     resources = tuple(_planned(r, _account_of(r, by_urn)) for r in graph.resources if r.custom)
     return Plan(

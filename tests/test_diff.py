@@ -28,8 +28,15 @@ def _git(root, *args: str) -> None:
 
 
 def _project(root) -> str:
+    """The example stacks, with the shipped guardrails made advisory: the diff of a change
+    the guardrails would refuse is then still shown (with their warnings)."""
     shutil.copytree(os.path.join(REPO, "stacks"), os.path.join(root, "stacks"))
     shutil.copy(os.path.join(REPO, "Pulumi.yaml"), root)
+    os.mkdir(os.path.join(root, "policy"))
+    with open(os.path.join(REPO, "policy", "guardrails.yaml"), encoding="utf-8") as handle:
+        advisory = handle.read().replace("level: mandatory", "level: advisory")
+    with open(os.path.join(root, "policy", "guardrails.yaml"), "w", encoding="utf-8") as handle:
+        handle.write(advisory)
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "base")
@@ -270,3 +277,17 @@ def test_a_claude_capacity_change_reads_as_a_deployment_update(project) -> None:
     assert summary(project) == [
         "prod · core · claude: capacity 25 → 50 (quota eastus2 GlobalStandard claude-sonnet-4-5: 50 requested, "
         "no budget declared)"]
+
+
+def test_a_change_the_mandatory_guardrails_refuse_is_invalid_input(project, capsys) -> None:
+    shutil.copy(os.path.join(REPO, "policy", "guardrails.yaml"), os.path.join(project, "policy", "guardrails.yaml"))
+    edit(project, "prod.yaml", "    localAuth: false\n", "    localAuth: true\n")
+    assert cli.main(["diff", "--base", "HEAD", "--stack", "prod"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "stacks/prod.yaml:20:16: accounts.core.localAuth: account-local-auth-disabled: accepts local authentication "
+        "(API keys): allow Microsoft Entra ID only")
+
+
+def test_guardrail_warnings_the_change_brings_are_marked_new(changed) -> None:
+    assert ("- ℹ️ **new** `stacks/prod.yaml:20:16: accounts.core.localAuth: warning: account-local-auth-disabled: "
+            "accepts local authentication (API keys): allow Microsoft Entra ID only`") in changed[1]["markdown"].splitlines()
