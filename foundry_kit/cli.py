@@ -11,6 +11,7 @@ from typing import Sequence
 from .commands import catalog as catalog_command
 from .commands import diff as diff_command
 from .commands import plan as plan_command
+from .commands import quota as quota_command
 from .commands import validate as validate_command
 from .errors import KitError
 
@@ -24,6 +25,7 @@ def parser() -> argparse.ArgumentParser:
     catalog_command.add_parser(verbs)
     plan_command.add_parser(verbs)
     diff_command.add_parser(verbs)
+    quota_command.add_parser(verbs)
     return top
 
 

@@ -53,14 +53,17 @@ def as_json(results: list[FileResult], out: TextIO) -> None:
     report = {
         "valid": all(r.valid for r in results),
         "files": [
-            {"file": r.file, "valid": r.valid, "problems": [
-                {"file": p.position.file, "line": p.position.line, "column": p.position.column,
-                 "path": p.path, "severity": p.severity, "message": p.message} for p in r.problems]}
+            {"file": r.file, "valid": r.valid, "problems": [problem_record(p) for p in r.problems]}
             for r in results
         ],
     }
     json.dump(report, out, indent=2, sort_keys=True)
     out.write("\n")
+
+
+def problem_record(p: Problem) -> dict[str, object]:
+    return {"file": p.position.file, "line": p.position.line, "column": p.position.column,
+            "path": p.path, "severity": p.severity, "message": p.message}
 
 
 def _escape_data(value: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from .loader import load_stack_config
 
 CONFIG_KEY = "foundry-kit:manifest"
+SUBSCRIPTION_KEY = "azure-native:subscriptionId"
 STACK_DIR = "stacks"
 
 
@@ -33,6 +34,12 @@ def program_config(stack: Stack) -> dict[str, str]:
               if not (isinstance(value, dict) and "secure" in value)} if stack.config_file else {}
     config[CONFIG_KEY] = os.path.abspath(stack.manifest_file)
     return config
+
+
+def subscription_of(stack: Stack) -> str | None:
+    """The subscription the stack deploys to, when its Pulumi config says (`azure-native:subscriptionId`)."""
+    value = load_stack_config(stack.config_file).get(SUBSCRIPTION_KEY) if stack.config_file else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def manifest_path(root: str, stack: str, configured: str | None) -> str:

@@ -8,8 +8,14 @@ import sys
 from datetime import date
 from typing import Any, TextIO
 
-from ..catalog import Catalog, CatalogModel, ModelVersion, shipped_catalog
+from .. import live
+from ..azure_lists import parse_models
+from ..catalog import CATALOG_FILE, Catalog, CatalogModel, ModelVersion, shipped_catalog
 from ..catalog_checks import CATALOG_NAME, today
+from ..catalog_refresh import Refresh, refresh
+from ..loader import load
+from ..stacks import display
+from ..words import plural
 
 COLUMNS = ("MODEL", "FORMAT", "VERSION", "LIFECYCLE", "SKUS")
 
@@ -20,6 +26,16 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
                                           "(FOUNDRY_KIT_TODAY overrides the date) and the SKUs it is offered in.")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.set_defaults(run=run)
+    actions = parser.add_subparsers(dest="action", metavar="[refresh]")
+    refresh = actions.add_parser("refresh", help="compare the catalog with Azure's models list of a location",
+                                 description=f"Read Azure's models list of LOCATION in subscription ID and print what "
+                                             f"differs from {CATALOG_NAME} (versions, SKUs, lifecycle and retirement "
+                                             "dates) with the edits that would bring it up to date. The file is not "
+                                             "written. Needs the extra 'live'.")
+    refresh.add_argument("--subscription", required=True, metavar="ID", help="the subscription to read the list with")
+    refresh.add_argument("--location", required=True, metavar="L", help="the location whose models list to read")
+    refresh.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    refresh.set_defaults(run=run_refresh)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,3 +99,38 @@ def _record(model: CatalogModel, version: ModelVersion, day: date) -> dict[str, 
 
 def _day(value: date | None) -> str | None:
     return None if value is None else str(value)
+
+
+def run_refresh(args: argparse.Namespace) -> int:
+    live_models = parse_models(live.connect(args.subscription).models(args.location))
+    found = refresh(load(display(CATALOG_FILE)), shipped_catalog(), live_models, args.location, today())
+    (refresh_json if args.format == "json" else refresh_text)(found, args.subscription, sys.stdout)
+    return 0
+
+
+def refresh_text(found: Refresh, subscription: str, out: TextIO) -> None:
+    print(f"{CATALOG_NAME} against the models list of {found.location} (subscription {subscription}):", file=out)
+    for difference in found.differences:
+        print(f"  {difference}", file=out)
+    if found.untracked:
+        print(f"  not in the catalog: {', '.join(found.untracked)}", file=out)
+    edits = [d.edit for d in found.differences if d.edit]
+    print(f"{plural(len(found.differences), 'difference')}, {plural(len(found.untracked), 'model')} not in the catalog",
+          file=out)
+    if edits:
+        print(f"\nEdits for {CATALOG_NAME}, to apply by hand (the kit does not rewrite the file, which would lose its "
+              f"comments); then set `checked` and cite a source:", file=out)
+        for edit in edits:
+            print(edit, file=out)
+
+
+def refresh_json(found: Refresh, subscription: str, out: TextIO) -> None:
+    report = {"catalog": CATALOG_NAME, "location": found.location, "subscription": subscription,
+              "differences": [{"model": d.model, "version": d.version, "message": d.message,
+                               "edit": None if d.edit is None else {
+                                   "file": d.edit.position.file, "line": d.edit.position.line,
+                                   "column": d.edit.position.column, "path": d.edit.path, "text": d.edit.text}}
+                              for d in found.differences],
+              "untracked": list(found.untracked)}
+    json.dump(report, out, indent=2)
+    out.write("\n")

@@ -8,9 +8,12 @@ import sys
 from ..catalog_checks import DEFAULT_HORIZON_DAYS, CatalogOptions
 from ..errors import KitError, Problem
 from ..guardrails import environment_of
+from ..quota import shared_problems, shared_use
 from ..report import REPORTERS, FileResult
 from ..stacks import discover, find_root
 from ..validate import load_manifest
+from .plan import select
+from .quota import stack_manifests
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -52,8 +55,19 @@ def check(path: str, options: CatalogOptions, environment: str | None = None) ->
         return FileResult(path, list(error.problems))
 
 
+def add_shared_quota_problems(results: list[FileResult]) -> None:
+    """The stacks of one subscription together within every budget (each manifest alone is checked already)."""
+    by_file = {result.file: result for result in results}
+    stacks = [stack for stack in select(None, None) if by_file[stack.manifest_file].valid]
+    files = {stack.name: stack.manifest_file for stack in stacks}
+    for stack, problem in shared_problems(shared_use(stack_manifests(stacks))):
+        by_file[files[stack]].problems.append(problem)
+
+
 def run(args: argparse.Namespace) -> int:
     options = CatalogOptions(horizon_days=args.horizon, strict=args.strict)
     results = [check(path, options, environment_of(path, args.environment)) for path in manifests(args.files)]
+    if not args.files:
+        add_shared_quota_problems(results)
     REPORTERS[args.format](results, sys.stdout)
     return 0 if all(result.valid for result in results) else 1
