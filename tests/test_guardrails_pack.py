@@ -18,6 +18,7 @@ import pytest
 from pulumi_azure_native import cognitiveservices
 
 from components.content_filter import rai_content_filter
+from foundry_kit.describe import is_deployment
 from foundry_kit.engine import UNKNOWN, Graph, run_function, run_program
 from foundry_kit.guardrails import ENVIRONMENT_KEY, Guardrails, guardrail_problems, load_guardrails
 from foundry_kit.guardrails.facts import Ref
@@ -65,8 +66,9 @@ def pack_verdicts(graph: Graph, environment: str, guardrails: Guardrails) -> lis
     for r in graph.resources:
         if r.type == ACCOUNT:
             objects[r.urn] = Ref("account", r.inputs["accountName"], r.inputs["accountName"])
-        elif r.type == DEPLOYMENT:
-            objects[r.urn] = Ref("deployment", r.inputs["accountName"], r.inputs["deploymentName"])
+        elif is_deployment(r.type, r.inputs):  # the typed resource, or the generic one of a Claude deployment
+            account = r.inputs.get("accountName") or r.inputs["parentResourcePath"].split("/")[1]
+            objects[r.urn] = Ref("deployment", account, r.inputs.get("deploymentName") or r.inputs["resourceName"])
     reported = run_stack_policies(policies(guardrails, environment), stack_args(graph))
     return sorted((rule, SEVERITY[level], objects[urn], message) for rule, level, message, urn in reported)
 
@@ -85,6 +87,14 @@ def test_pack_and_validator_agree_on_every_case(manifest_file: Path, environment
     expected = validator_verdicts(manifest_file.relative_to(REPO), environment, guardrails)
     assert pack_verdicts(recorded(manifest_file, environment), environment, guardrails) == expected
     assert bool(expected) == manifest_file.name.endswith(".fail.yaml")
+
+
+def test_pack_sees_claude_deployments_written_through_the_generic_resource() -> None:
+    manifest_file = REPO / "tests" / "examples" / "valid" / "claude.yaml"
+    guardrails = load_guardrails()
+    expected = validator_verdicts(manifest_file.relative_to(REPO), "prod", guardrails)
+    assert any(ref.kind == "deployment" and rule == "deployment-approved-model" for rule, _, ref, _ in expected)
+    assert pack_verdicts(recorded(manifest_file, "prod"), "prod", guardrails) == expected
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

@@ -13,11 +13,13 @@ else the account it depends on.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
+from ..describe import is_deployment
 from .facts import HARM_CATEGORIES, UNKNOWN, AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref, is_builtin
 
 ACCOUNT = "azure-native:cognitiveservices:Account"
@@ -25,7 +27,8 @@ DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
 RAI_POLICY = "azure-native:cognitiveservices:RaiPolicy"
 PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
 DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
-TYPES = frozenset({ACCOUNT, DEPLOYMENT, RAI_POLICY, PRIVATE_ENDPOINT, DIAGNOSTIC_SETTING})
+GENERIC = "azure-native:resources:Resource"  # Claude deployments are written through it
+TYPES = frozenset({ACCOUNT, DEPLOYMENT, RAI_POLICY, PRIVATE_ENDPOINT, DIAGNOSTIC_SETTING, GENERIC})
 
 _NAME_INPUT = {ACCOUNT: "accountName", DEPLOYMENT: "deploymentName", RAI_POLICY: "raiPolicyName"}
 _ACCOUNT_IN_ID = re.compile(r"/providers/Microsoft\.CognitiveServices/accounts/([^/]+)", re.IGNORECASE)
@@ -47,7 +50,7 @@ class StackResource:
 
 
 def engine_facts(resources: Iterable[StackResource]) -> Facts:
-    found = [r for r in resources if r.type in TYPES]
+    found = [_typed(r) for r in resources if r.type in TYPES]
     accounts = {r.urn: r for r in found if r.type == ACCOUNT}
     account_names = {urn: _azure_name(r) for urn, r in accounts.items()}
 
@@ -159,6 +162,17 @@ def _content_filter(name: Any, policy: StackResource | None) -> ContentFilterFac
     properties = _map(policy.props.get("properties"))
     base = properties.get("basePolicyName")
     return ContentFilterFacts(name, base if _known(base) else None, settings_of(_list(properties.get("contentFilters"))))
+
+
+def _typed(resource: StackResource) -> StackResource:
+    """A generic resource written to `accounts/<a>/deployments/<d>` read as the deployment it is."""
+    if resource.type != GENERIC or not is_deployment(resource.type, dict(resource.props)):
+        return resource
+    parent = resource.props.get("parentResourcePath")
+    account = parent.split("/")[1] if _known(parent) and parent.count("/") == 1 else None
+    props = {**resource.props, "deploymentName": resource.props.get("resourceName"),
+             **({"accountName": account} if account else {})}
+    return dataclasses.replace(resource, type=DEPLOYMENT, props=props)
 
 
 def _azure_name(resource: StackResource) -> str:
