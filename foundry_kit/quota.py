@@ -38,9 +38,12 @@ class QuotaUse:
         return label((self.location, self.sku, self.model))
 
     def describe(self) -> str:
+        """`quota eastus2 GlobalStandard grok-4: 250 / 400`, naming the other stacks it pools with."""
+        stacks = sorted({d.split("/")[0] for d in self.deployments if d.count("/") == 2})
+        shared = f" (stacks {', '.join(stacks)} together)" if len(stacks) > 1 else ""
         if self.limit is None:
-            return f"quota {self.label}: {self.requested} requested, no budget declared"
-        return f"quota {self.label}: {self.requested} / {self.limit}"
+            return f"quota {self.label}: {self.requested} requested{shared}, no budget declared"
+        return f"quota {self.label}: {self.requested} / {self.limit}{shared}"
 
 
 def requests(manifest: Manifest) -> dict[Key, list[tuple[str, int]]]:
@@ -60,6 +63,25 @@ def quota_use(manifest: Manifest) -> list[QuotaUse]:
     return [QuotaUse(*key, sum(c for _, c in requested.get(key, [])), limits.get(key),
                      tuple(sorted(name for name, _ in requested.get(key, []))))
             for key in sorted(set(requested) | set(limits))]
+
+
+def pooled(uses: dict[str, tuple[QuotaUse, ...]], subscriptions: dict[str, str | None]) -> dict[str, tuple[QuotaUse, ...]]:
+    """Each stack's quota use summed with the stacks deploying into the same subscription
+    (contributors as "<stack>/<account key>/<deployment>", the smallest budget); a stack whose
+    subscription is unknown keeps its own."""
+    result = {}
+    for stack, own in uses.items():
+        subscription = (subscriptions.get(stack) or "").lower()
+        peers = [s for s in uses if subscription and (subscriptions.get(s) or "").lower() == subscription] or [stack]
+        keys = sorted({(q.location, q.sku, q.model) for peer in peers for q in uses[peer]})
+        merged = []
+        for key in keys:
+            parts = [(peer, q) for peer in peers for q in uses[peer] if (q.location, q.sku, q.model) == key]
+            limits = [q.limit for _, q in parts if q.limit is not None]
+            merged.append(QuotaUse(*key, sum(q.requested for _, q in parts), min(limits) if limits else None,
+                                   tuple(sorted(f"{peer}/{d}" for peer, q in parts for d in q.deployments))))
+        result[stack] = tuple(merged)
+    return result
 
 
 # --- stacks sharing a subscription ------------------------------------------------------------

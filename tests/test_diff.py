@@ -130,7 +130,7 @@ def test_pure_reordering_and_renaming_of_keys_diffs_to_no_changes(project, capsy
 
 
 def test_capacity_change_is_an_update_in_place_with_the_quota_it_leaves(changed) -> None:
-    assert "prod · core · grok-4: capacity 200 → 250 (quota eastus2 GlobalStandard grok-4: 250 / 400)" in _sentences(changed)
+    assert "prod · core · grok-4: capacity 200 → 250 (quota eastus2 GlobalStandard grok-4: 270 / 400 (stacks dev, prod together))" in _sentences(changed)
     change = _changes(changed)["aif-contoso-prod-eus2/grok-4"]
     assert (change["action"], change["properties"]) == ("update", [{"path": "sku.capacity", "old": 200, "new": 250}])
 
@@ -142,7 +142,7 @@ def test_deleted_deployment_says_what_breaks(changed) -> None:
 
 def test_renamed_deployment_is_a_replacement(changed) -> None:
     assert ("prod · core · phi-4: deployment renamed to phi: phi is created and phi-4 deleted; applications calling "
-            "phi-4 will fail (quota eastus2 GlobalStandard Phi-4: 5 requested, no budget declared)") in _sentences(changed)
+            "phi-4 will fail (quota eastus2 GlobalStandard Phi-4: 6 requested (stacks dev, prod together), no budget declared)") in _sentences(changed)
     change = _changes(changed)["aif-contoso-prod-eus2/phi"]
     assert (change["action"], change["oldUrn"].rsplit("::", 1)[1], change["replacedBecause"]) == (
         "replace", "aif-contoso-prod-eus2/phi-4", ["deploymentName"])
@@ -210,7 +210,7 @@ def test_a_new_model_is_created_with_its_quota(project) -> None:
 """)
     assert summary(project) == [
         "prod · core · grok-4-extra: new deployment: xAI grok-4 1 · GlobalStandard capacity 100 · filter strict · "
-        "NoAutoUpgrade (quota eastus2 GlobalStandard grok-4: 300 / 400)"]
+        "NoAutoUpgrade (quota eastus2 GlobalStandard grok-4: 320 / 400 (stacks dev, prod together))"]
 
 
 def test_a_model_change_replaces_the_deployment(project) -> None:

@@ -18,7 +18,8 @@ from ..diff_report import REPORTERS
 from ..errors import KitError, Position, Problem
 from ..gitref import revision
 from ..plan import Plan, plan_stack
-from ..stacks import Stack, discover, display
+from ..quota import pooled
+from ..stacks import Stack, discover, display, subscription_of
 from .plan import project_root
 
 EXIT_NO_CHANGES, EXIT_CHANGES, EXIT_DESTRUCTIVE = 0, 2, 4
@@ -64,9 +65,23 @@ def stack_diffs(root: str, ref: str, names: list[str] | None) -> list[StackDiff]
         if unknown:
             raise KitError([Problem.at(display(os.path.join(root, "stacks")),
                                        f"no stack {', '.join(unknown)} here or at {ref}")])
-        return [diff_plans(name, _plan_at(base.get(name), ref, base_root),
-                           plan_stack(head[name]) if name in head else None)
-                for name in wanted]
+        diffs = [diff_plans(name, _plan_at(base.get(name), ref, base_root),
+                            plan_stack(head[name]) if name in head else None)
+                 for name in wanted]
+    return _with_pooled_quota(diffs, [stack for name, stack in head.items() if name not in wanted])
+
+
+def _with_pooled_quota(diffs: list[StackDiff], others: list[Stack]) -> list[StackDiff]:
+    """Quota in the summary counts every stack of the head that shares the subscription."""
+    plans = {d.head.stack: d.head for d in diffs if d.head} | {s.name: plan_stack(s) for s in others if _shares(s, diffs)}
+    pools = pooled({name: plan.quotas for name, plan in plans.items()},
+                   {name: plan.subscription for name, plan in plans.items()})
+    return [dataclasses.replace(d, quotas=pools[d.stack]) if d.stack in pools else d for d in diffs]
+
+
+def _shares(stack: Stack, diffs: list[StackDiff]) -> bool:
+    subscription = (subscription_of(stack) or "").lower()
+    return bool(subscription) and any(d.head and (d.head.subscription or "").lower() == subscription for d in diffs)
 
 
 def run(args: argparse.Namespace) -> int:
