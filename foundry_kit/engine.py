@@ -15,11 +15,13 @@ them are recorded as `UNKNOWN`.
 from __future__ import annotations
 
 import contextvars
+import gc
 import logging
 import os
 import runpy
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import pulumi
 from pulumi.output import Unknown
@@ -199,7 +201,27 @@ class _Messages(logging.Handler):
         self.messages.append((record.levelname.lower(), record.getMessage()))
 
 
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A run allocates millions of objects that live until it ends; with Python's default
+    thresholds the cyclic collector rescans them again and again (half the time of a plan of
+    3,500 resources). Older objects are frozen and collections made rarer for the run."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 100, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def _run(program: Callable[[], Any], stack: str, config: dict[str, str], preview: bool) -> Graph:
+    with _fewer_collections():
+        return _run_program(program, stack, config, preview)
+
+
+def _run_program(program: Callable[[], Any], stack: str, config: dict[str, str], preview: bool) -> Graph:
     monitor = RecordingMonitor(FoundryMocks(preview))
     messages = _Messages()
     logger = logging.Logger("foundry-kit.program")

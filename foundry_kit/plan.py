@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import Registration, run_program
+from .engine import Graph, Registration, run_program
 from .errors import Problem
 from .guardrails import stack_environment
 from .quota import QuotaUse, quota_use
-from .stacks import SUBSCRIPTION_KEY, Stack, program_config
-from .validate import load_manifest
+from .stacks import Stack, program_config, subscription_of
+from .validate import Validated, load_manifest
 
 ACCOUNT_COMPONENT = "foundry-kit:index:FoundryAccount"
 GROUP_COMPONENTS = (ACCOUNT_COMPONENT, "foundry-kit:index:FoundryHub")  # a plan reads by account and by hub
@@ -54,13 +54,16 @@ class Plan:
         return self.account_keys.get(azure_name, azure_name) if azure_name else None
 
 
-def plan_stack(stack: Stack) -> Plan:
+def record(stack: Stack) -> tuple[Validated, Graph]:
     """Validate the stack's manifest and hold it to its environment's guardrails (a `KitError`
     if invalid), then run the program on it. A bare manifest (no stack config) gets no guardrails."""
     config = program_config(stack)
     environment = stack_environment(stack.name, config) if stack.config_file else None
-    validated = load_manifest(stack.manifest_file, environment=environment)
-    graph = run_program(stack.name, config, preview=True)
+    return load_manifest(stack.manifest_file, environment=environment), run_program(stack.name, config, preview=True)
+
+
+def plan_stack(stack: Stack) -> Plan:
+    validated, graph = record(stack)
     by_urn = {r.urn: r for r in graph.resources}
     resources = tuple(_planned(r, _account_of(r, by_urn)) for r in graph.resources if r.custom)
     return Plan(
@@ -72,7 +75,7 @@ def plan_stack(stack: Stack) -> Plan:
         account_keys={**{account.name: account.key for account in validated.manifest.accounts},
                       **{hub.name: hub.key for hub in validated.manifest.hubs}},
         warnings=tuple(validated.warnings),
-        subscription=config.get(SUBSCRIPTION_KEY),
+        subscription=subscription_of(stack),
     )
 
 

@@ -89,3 +89,15 @@ def test_extends_missing_and_cyclic(tmp_path) -> None:
 def test_stack_config(tmp_path) -> None:
     path = write(tmp_path, "Pulumi.dev.yaml", "config:\n  foundry-kit:manifest: other.yaml\n")
     assert load_stack_config(path) == {"foundry-kit:manifest": "other.yaml"}
+
+
+@pytest.mark.parametrize("manifest", ["stacks/prod.yaml", "stacks/dev.yaml", "tests/examples/valid/anchors-and-merge-keys.yaml"])
+def test_libyaml_and_the_python_parser_read_the_same_document(manifest, monkeypatch) -> None:
+    """The fast path (libyaml) must give exactly what PyYAML's own parser gives: values and positions."""
+    from foundry_kit import loader
+
+    assert loader._FastLoader.__mro__[1] is not __import__("yaml").SafeLoader, "PyYAML without libyaml"
+    fast = load(manifest)
+    monkeypatch.setattr(loader, "_FastLoader", loader._YamlLoader)
+    slow = load(manifest)
+    assert (fast.data, fast.positions, fast.key_positions) == (slow.data, slow.positions, slow.key_positions)
