@@ -49,6 +49,7 @@ def today() -> date:
 def catalog_problems(doc: Document, options: CatalogOptions = CatalogOptions()) -> Iterator[Problem]:
     catalog = options.catalog or shipped_catalog()
     day = options.today or today()
+    yield from serverless_problems(doc, catalog, day, options.horizon_days)
     for path, _name, deployment, _account in deployments_in(doc.data):
         model = as_map(deployment.get("model"))
         model_format, name, version = as_str(model.get("format")), as_str(model.get("name")), as_str(model.get("version"))
@@ -67,7 +68,7 @@ def catalog_problems(doc: Document, options: CatalogOptions = CatalogOptions()) 
         if known is None:
             continue
         sku = as_str(deployment.get("sku"))
-        lifecycle = _lifecycle(doc, path, entry, known, sku, day, options.horizon_days)
+        lifecycle = _lifecycle(doc, path + ("model", "version"), entry, known, sku, day, options.horizon_days)
         if lifecycle:
             yield lifecycle
             if lifecycle.severity == "error":
@@ -88,22 +89,40 @@ def _unknown_model(doc: Document, path: Path, catalog: Catalog, model_format: st
                                          f"or add the model to {CATALOG_NAME}", severity=severity)
 
 
-def _lifecycle(doc: Document, path: Path, entry: CatalogModel, known: ModelVersion, sku: str | None,
+def serverless_problems(doc: Document, catalog: Catalog, day: date, horizon_days: int) -> Iterator[Problem]:
+    """A serverless endpoint serves the latest version of its model: a model the catalog knows
+    as retired (every version) is an error, one retiring soon a warning."""
+    for hub_key, hub in as_map(doc.data.get("hubs")).items():
+        for project_key, project in as_map(as_map(hub).get("projects")).items():
+            for name, endpoint in as_map(as_map(project).get("serverlessEndpoints")).items():
+                model_id = as_str(as_map(endpoint).get("modelId")) or ""
+                model = model_id.rsplit("/", 1)[-1]
+                entry = next((m for m in catalog.named(model) if m.name == model), None)
+                if entry is None or not entry.versions:
+                    continue
+                latest = max(entry.versions, key=lambda v: v.lifecycle.retirement(None) or date.max)
+                path = ("hubs", hub_key, "projects", project_key, "serverlessEndpoints", name, "modelId")
+                problem = _lifecycle(doc, path, entry, latest, None, day, horizon_days)
+                if problem:
+                    yield problem
+
+
+def _lifecycle(doc: Document, where: Path, entry: CatalogModel, known: ModelVersion, sku: str | None,
                day: date, horizon_days: int) -> Problem | None:
     lifecycle = known.lifecycle
     retires = lifecycle.retirement(sku)
     if retires is None:
         return None
-    where = f" in {sku}" if sku in dict(lifecycle.retires_by_sku) else ""
+    in_sku = f" in {sku}" if sku in dict(lifecycle.retires_by_sku) else ""
     subject = f"{entry.name} version {known.version}"
     days = (retires - day).days
     if days <= 0:
-        return doc.problem(path + ("model", "version"), f"{subject} is retired{where} since {retires}: "
-                                                        f"{_instead(entry, lifecycle)} ({_cite(lifecycle.source)})")
+        return doc.problem(where, f"{subject} is retired{in_sku} since {retires}: "
+                                  f"{_instead(entry, lifecycle)} ({_cite(lifecycle.source)})")
     if days <= horizon_days:
         move = f"move to {_replacement(entry, lifecycle)}" if lifecycle.replacement else "plan a move to a current model"
-        return doc.problem(path + ("model", "version"), f"{subject} retires{where} on {retires}, in {_days(days)}: "
-                                                        f"{move} before then ({_cite(lifecycle.source)})", severity="warning")
+        return doc.problem(where, f"{subject} retires{in_sku} on {retires}, in {_days(days)}: "
+                                  f"{move} before then ({_cite(lifecycle.source)})", severity="warning")
     return None
 
 

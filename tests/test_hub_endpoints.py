@@ -51,8 +51,8 @@ def _waits_for(graph: Graph, later: Registration, earlier: Registration) -> bool
 def test_logical_names_follow_azure_names() -> None:
     graph = run_program("dev")
     assert set(_named(graph, WORKSPACE)) == {"hub-contoso-dev", "hub-contoso-dev/open-models"}
-    assert set(_named(graph, SUBSCRIPTION)) == {"hub-contoso-dev/open-models/Cohere-command-r-08-2024"}
-    assert set(_named(graph, SERVERLESS)) == {"hub-contoso-dev/open-models/command-r"}
+    assert set(_named(graph, SUBSCRIPTION)) == {"hub-contoso-dev/open-models/Cohere-command-a"}
+    assert set(_named(graph, SERVERLESS)) == {"hub-contoso-dev/open-models/command-a"}
     assert set(_named(graph, ONLINE)) == {"hub-contoso-dev/open-models/mistral-7b-dev"}
     assert set(_named(graph, DEPLOYMENT)) == {"hub-contoso-dev/open-models/mistral-7b-dev/blue"}
 
@@ -167,11 +167,11 @@ def test_created_dependencies_have_secure_defaults() -> None:
 def test_scoring_uris_are_outputs_known_after_apply() -> None:
     def uris(graph: Graph) -> list[str]:
         project = graph.outputs["hubs"]["hub-contoso-dev"]["projects"]["open-models"]
-        return [project["serverlessEndpoints"]["command-r"]["scoringUri"],
+        return [project["serverlessEndpoints"]["command-a"]["scoringUri"],
                 project["onlineEndpoints"]["mistral-7b-dev"]["scoringUri"]]
 
     assert uris(run_program("dev", preview=True)) == [UNKNOWN, UNKNOWN]
-    assert uris(run_program("dev")) == ["https://command-r.eastus2.models.ai.azure.com",
+    assert uris(run_program("dev")) == ["https://command-a.eastus2.models.ai.azure.com",
                                         "https://mistral-7b-dev.eastus2.inference.ml.azure.com/score"]
 
 
@@ -225,11 +225,11 @@ def test_a_new_instance_type_replaces_the_deployment(project) -> None:
 
 
 def test_switching_content_safety_off_weakens_the_endpoint(project) -> None:
-    edit(project, "dev.yaml", "            modelId: azureml://registries/azureml-cohere/models/Cohere-command-r-08-2024\n",
-         "            modelId: azureml://registries/azureml-cohere/models/Cohere-command-r-08-2024\n"
+    edit(project, "dev.yaml", "            modelId: azureml://registries/azureml-cohere/models/Cohere-command-a\n",
+         "            modelId: azureml://registries/azureml-cohere/models/Cohere-command-a\n"
          "            contentSafety: false\n")
     assert summary(project, "dev") == [
-        "dev · research · serverless endpoint command-r: content safety Enabled → Disabled (prompts and completions "
+        "dev · research · serverless endpoint command-a: content safety Enabled → Disabled (prompts and completions "
         "are no longer screened)"]
 
 
