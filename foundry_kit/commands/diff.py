@@ -18,8 +18,9 @@ from ..diff_report import REPORTERS
 from ..errors import KitError, Position, Problem
 from ..gitref import revision
 from ..plan import Plan, plan_stack
-from ..quota import pooled
+from ..quota import pooled, quota_use
 from ..stacks import Stack, discover, display, subscription_of
+from ..validate import load_manifest
 from .plan import project_root
 
 EXIT_NO_CHANGES, EXIT_CHANGES, EXIT_DESTRUCTIVE = 0, 2, 4
@@ -72,10 +73,17 @@ def stack_diffs(root: str, ref: str, names: list[str] | None) -> list[StackDiff]
 
 
 def _with_pooled_quota(diffs: list[StackDiff], others: list[Stack]) -> list[StackDiff]:
-    """Quota in the summary counts every stack of the head that shares the subscription."""
-    plans = {d.head.stack: d.head for d in diffs if d.head} | {s.name: plan_stack(s) for s in others if _shares(s, diffs)}
-    pools = pooled({name: plan.quotas for name, plan in plans.items()},
-                   {name: plan.subscription for name, plan in plans.items()})
+    """Quota in the summary counts every stack of the head that shares the subscription (the
+    stacks not diffed are only read for it; one that is invalid is `validate`'s to report)."""
+    uses = {d.head.stack: d.head.quotas for d in diffs if d.head}
+    subscriptions = {d.head.stack: d.head.subscription for d in diffs if d.head}
+    for stack in (s for s in others if _shares(s, diffs)):
+        try:
+            uses[stack.name] = tuple(quota_use(load_manifest(stack.manifest_file).manifest))
+        except KitError:
+            continue
+        subscriptions[stack.name] = subscription_of(stack)
+    pools = pooled(uses, subscriptions)
     return [dataclasses.replace(d, quotas=pools[d.stack]) if d.stack in pools else d for d in diffs]
 
 
