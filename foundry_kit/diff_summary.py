@@ -105,7 +105,8 @@ def _deployment(ctx: _Context, change: ResourceChange) -> list[Sentence]:
     assert old is not None and new is not None
     subject = ctx.subject(change, str(old.azure_name))
     if change.action == REPLACE and old.azure_name != new.azure_name:
-        return [Sentence(subject, f"deployment renamed to {new.azure_name}: {new.azure_name} is created and "
+        model = next((f" (model {_arrow(c.old, c.new)})" for c in change.properties if c.path.endswith("model.name")), "")
+        return [Sentence(subject, f"deployment renamed to {new.azure_name}{model}: {new.azure_name} is created and "
                                   f"{old.azure_name} deleted; applications calling {old.azure_name} will fail"
                                   f"{ctx.quota(change)}", destructive=True)]
     if change.action == REPLACE:

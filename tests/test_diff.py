@@ -291,3 +291,15 @@ def test_a_change_the_mandatory_guardrails_refuse_is_invalid_input(project, caps
 def test_guardrail_warnings_the_change_brings_are_marked_new(changed) -> None:
     assert ("- ℹ️ **new** `stacks/prod.yaml:20:16: accounts.core.localAuth: warning: account-local-auth-disabled: "
             "accepts local authentication (API keys): allow Microsoft Entra ID only`") in changed[1]["markdown"].splitlines()
+
+
+def test_a_base_using_a_model_retired_since_is_still_diffed(project, capsys) -> None:
+    """The base is planned only to compare with: the change that moves off a retired model must
+    be reviewable (the head is held to today's catalog; the tests' today is 2025-10-01)."""
+    retired = '      deepseek-r1:\n        model: {format: DeepSeek, name: DeepSeek-R1, version: "1"}\n'
+    edit(project, "prod.yaml", retired, retired.replace("DeepSeek-R1", "DeepSeek-V3"))  # retired 2025-08-31
+    _git(project, "commit", "-qam", "a model that retires later")
+    edit(project, "prod.yaml", "name: DeepSeek-V3,", "name: DeepSeek-V3-0324,")
+    assert summary(project) == [
+        "prod · core · deepseek-r1: deployment replaced (model DeepSeek-V3 → DeepSeek-V3-0324): Azure cannot change "
+        "the model of a deployment, so it is deleted and created again; calls fail until it is back"]

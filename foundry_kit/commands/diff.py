@@ -12,10 +12,14 @@ import argparse
 import dataclasses
 import os
 import sys
+from contextlib import contextmanager
+from datetime import date
+from typing import Iterator
 
 from ..diff import StackDiff, diff_plans
 from ..diff_report import REPORTERS
 from ..errors import KitError, Position, Problem
+from ..catalog_checks import TODAY_VARIABLE
 from ..gitref import revision
 from ..plan import Plan, plan_stack
 from ..quota import pooled, quota_use
@@ -39,12 +43,30 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+@contextmanager
+def _before_any_retirement() -> Iterator[None]:
+    """The base is planned only to compare with: a model retired since it was merged is no
+    reason to refuse the base of the change that replaces it. Lifecycle rules then see a day
+    before every retirement (the head is held to today's)."""
+    before = os.environ.get(TODAY_VARIABLE)
+    os.environ[TODAY_VARIABLE] = date.min.isoformat()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[TODAY_VARIABLE]
+        else:
+            os.environ[TODAY_VARIABLE] = before
+
+
 def _plan_at(stack: Stack | None, ref: str, base_root: str) -> Plan | None:
-    """A stack's plan from the files at `ref`; problems in them are shown as `REF:path`."""
+    """A stack's plan from the files at `ref`, held to the guardrails of `ref` but not to model
+    retirements; problems in them are shown as `REF:path`."""
     if stack is None:
         return None
     try:
-        plan = plan_stack(stack)
+        with _before_any_retirement():
+            plan = plan_stack(stack)
     except KitError as error:
         raise KitError([dataclasses.replace(p, position=_at_ref(p.position, ref, base_root)) for p in error.problems]) from None
     return dataclasses.replace(plan, manifest=f"{ref}:{os.path.relpath(plan.manifest, base_root)}")
