@@ -73,6 +73,20 @@ class _Context:
         return f" ({use.describe()}{over})"
 
 
+def _cores(ctx: _Context, change: ResourceChange) -> str:
+    """` (VM cores <family> in <location>: 48 / 96)` for a managed online deployment of the head."""
+    head, resource = ctx.diff.head, change.new
+    if head is None or resource is None:
+        return ""
+    hub, _, rest = resource.name.partition("/")
+    contributor = f"{head.account_label(hub)}/{rest}"
+    use = next((q for q in head.core_quotas if contributor in q.deployments), None)
+    if use is None:
+        return ""
+    over = " — over budget" if use.limit is not None and use.requested > use.limit else ""
+    return f" ({use.describe()}{over})"
+
+
 def _generic(ctx: _Context, change: ResourceChange) -> list[Sentence]:
     r = change.resource
     subject = ctx.subject(change, describe.title(r.type, r.inputs, r.name)) if r.account else \
@@ -139,6 +153,7 @@ _WORDS = {
     "properties.networkAcls.defaultAction": "network default action", "identity.type": "managed identity",
     "properties.customSubDomainName": "custom subdomain", "location": "location", "kind": "kind",
     "sku": "SKU", "properties.displayName": "display name", "workspaceId": "Log Analytics workspace",
+    "properties.instanceType": "instance type",
     "properties.modelProviderData.organizationName": "provider data organization",
     "properties.modelProviderData.countryCode": "provider data country",
     "properties.modelProviderData.industry": "provider data industry", "apiVersion": "API version",
@@ -359,8 +374,13 @@ def _online_deployment(ctx: _Context, change: ResourceChange) -> list[Sentence]:
         ctx, change, "new online deployment: {details}",
         "online deployment deleted: its VMs are released, and requests still routed to it fail",
         "online deployment replaced ({why}): it is deleted and created again; its share of traffic fails until it is back")
-    return said or [Sentence(subject, "; ".join(f"{_ONLINE_DEPLOYMENT_WORDS.get(c.path, c.path)} {_arrow(c.old, c.new)}"
-                                                for c in change.properties))]
+    resized = change.action in (CREATE, REPLACE) or any(c.path in ("sku.capacity", "properties.instanceType")
+                                                        for c in change.properties)
+    cores = _cores(ctx, change) if resized else ""
+    if said:
+        return [replace(s, text=s.text + cores) for s in said]
+    return [Sentence(subject, "; ".join(f"{_ONLINE_DEPLOYMENT_WORDS.get(c.path, c.path)} {_arrow(c.old, c.new)}"
+                                        for c in change.properties) + cores)]
 
 
 def _serverless_endpoint(ctx: _Context, change: ResourceChange) -> list[Sentence]:

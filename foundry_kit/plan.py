@@ -13,7 +13,7 @@ from typing import Any
 from .engine import Graph, Registration, run_program
 from .errors import Problem
 from .guardrails import stack_environment
-from .quota import QuotaUse, quota_use
+from .quota import CoreUse, QuotaUse, core_use, quota_use
 from .stacks import Stack, program_config, subscription_of
 from .validate import Validated, load_manifest
 
@@ -43,6 +43,7 @@ class Plan:
     resources: tuple[PlannedResource, ...]  # custom resources, in the order the program registers them
     outputs: dict[str, Any]
     quotas: tuple[QuotaUse, ...]
+    core_quotas: tuple[CoreUse, ...]
     account_keys: dict[str, str]  # Azure account (and hub) name -> the manifest's key for it
     warnings: tuple[Problem, ...]
     subscription: str | None = None  # from the stack's config (`azure-native:subscriptionId`), if it says
@@ -72,6 +73,7 @@ def plan_stack(stack: Stack) -> Plan:
         resources=resources,
         outputs=graph.outputs,
         quotas=tuple(quota_use(validated.manifest)),
+        core_quotas=tuple(core_use(validated.manifest)),
         account_keys={**{account.name: account.key for account in validated.manifest.accounts},
                       **{hub.name: hub.key for hub in validated.manifest.hubs}},
         warnings=tuple(validated.warnings),
@@ -110,6 +112,11 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             {"location": q.location, "sku": q.sku, "model": q.model, "requested": q.requested, "limit": q.limit,
              "deployments": list(q.deployments)}
             for q in plan.quotas
+        ],
+        "coreQuotas": [
+            {"location": q.location, "vmFamily": q.vm_family, "requested": q.requested, "limit": q.limit,
+             "deployments": list(q.deployments)}
+            for q in plan.core_quotas
         ],
         "warnings": [str(w) for w in plan.warnings],
     }

@@ -88,6 +88,12 @@ def text(plans: list[Plan], out: TextIO) -> None:
             for quota in plan.quotas:
                 budget = quota.limit if quota.limit is not None else "no budget"
                 print(f"    {quota.label}: {quota.requested} / {budget}  ({', '.join(quota.deployments) or 'unused'})", file=out)
+        if plan.core_quotas:
+            print("  VM cores of managed online deployments (requested / budget):", file=out)
+            for cores in plan.core_quotas:
+                budget = cores.limit if cores.limit is not None else "no budget"
+                print(f"    {cores.location} {cores.vm_family}: {cores.requested} / {budget}  "
+                      f"({', '.join(cores.deployments) or 'unused'})", file=out)
         print("  Outputs:", file=out)
         _outputs(plan.outputs, "", out)
         print(file=out)

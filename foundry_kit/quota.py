@@ -15,6 +15,7 @@ from typing import Iterable
 from .azure_lists import LiveModel, LiveUsage
 from .document import Document
 from .errors import Position, Problem
+from .instance_types import shipped_instance_types
 from .manifest import Manifest
 
 Key = tuple[str, str, str]  # (location, SKU, model)
@@ -62,6 +63,41 @@ def quota_use(manifest: Manifest) -> list[QuotaUse]:
     limits = {(q.location, q.sku, q.model): q.limit for q in manifest.quotas}
     return [QuotaUse(*key, sum(c for _, c in requested.get(key, [])), limits.get(key),
                      tuple(sorted(name for name, _ in requested.get(key, []))))
+            for key in sorted(set(requested) | set(limits))]
+
+
+@dataclass(frozen=True)
+class CoreUse:
+    """vCPU cores of one VM family in one region that managed online deployments request."""
+
+    location: str
+    vm_family: str
+    requested: int
+    limit: int | None
+    deployments: tuple[str, ...]  # "<hub key>/<project>/<endpoint>/<deployment>"
+
+    def describe(self) -> str:
+        budget = f" / {self.limit}" if self.limit is not None else " requested, no budget declared"
+        return f"VM cores {self.vm_family} in {self.location}: {self.requested}{budget}"
+
+
+def core_use(manifest: Manifest) -> list[CoreUse]:
+    """Per (location, VM family): instanceCount × cores of every managed online deployment,
+    against the `{location, vmFamily, limit}` budgets. Unknown instance types are validation's."""
+    types = shipped_instance_types()
+    requested: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    for hub in manifest.hubs:
+        for project in hub.projects:
+            for endpoint in project.online_endpoints:
+                for deployment in endpoint.deployments:
+                    known = types.named(deployment.instance_type)
+                    if known is not None:
+                        requested[hub.location, known.vm_family].append(
+                            (f"{hub.key}/{project.name}/{endpoint.name}/{deployment.name}",
+                             deployment.instance_count * known.cores))
+    limits = {(q.location, q.vm_family): q.limit for q in manifest.core_quotas}
+    return [CoreUse(*key, sum(c for _, c in requested.get(key, [])), limits.get(key),
+                    tuple(sorted(name for name, _ in requested.get(key, []))))
             for key in sorted(set(requested) | set(limits))]
 
 

@@ -208,9 +208,10 @@ def test_a_traffic_shift_and_an_instance_count_change_read_plainly(project) -> N
     edit(project, "dev.yaml", "            traffic: {blue: 100}\n", GREEN + "            traffic: {blue: 50, green: 50}\n")
     edit(project, "dev.yaml", "                instanceCount: 1\n", "                instanceCount: 2\n")
     assert summary(project, "dev") == [
-        "dev · research · online deployment mistral-7b-dev/blue: instance count 1 → 2",
+        "dev · research · online deployment mistral-7b-dev/blue: instance count 1 → 2 "
+        "(VM cores standardNCADSA100v4Family in eastus2: 72 / 96)",
         f"dev · research · online deployment mistral-7b-dev/green: new online deployment: {MISTRAL} · "
-        "Standard_NC24ads_A100_v4 × 1",
+        "Standard_NC24ads_A100_v4 × 1 (VM cores standardNCADSA100v4Family in eastus2: 72 / 96)",
         "dev · research · online endpoint mistral-7b-dev: traffic blue 100 → 50, green 0 → 50",
     ]
 
@@ -219,9 +220,9 @@ def test_a_new_instance_type_replaces_the_deployment(project) -> None:
     edit(project, "dev.yaml", "                instanceType: Standard_NC24ads_A100_v4\n",
          "                instanceType: Standard_NC48ads_A100_v4\n")
     assert summary(project, "dev") == [
-        "dev · research · online deployment mistral-7b-dev/blue: online deployment replaced (properties.instanceType "
+        "dev · research · online deployment mistral-7b-dev/blue: online deployment replaced (instance type "
         "Standard_NC24ads_A100_v4 → Standard_NC48ads_A100_v4): it is deleted and created again; its share of traffic "
-        "fails until it is back"]
+        "fails until it is back (VM cores standardNCADSA100v4Family in eastus2: 48 / 96)"]
 
 
 def test_switching_content_safety_off_weakens_the_endpoint(project) -> None:
