@@ -14,10 +14,9 @@ from functools import lru_cache
 from pathlib import Path as FilePath
 from typing import Any, Iterator
 
+from .data_file import load_data_file
 from .document import Document
-from .errors import KitError, Problem
-from .loader import load
-from .schema import schema_problems
+from .errors import Problem
 
 CATALOG_FILE = str(FilePath(__file__).resolve().parent.parent / "catalog" / "models.yaml")
 UNVERIFIED = "unverified"
@@ -119,12 +118,7 @@ class Catalog:
 
 def load_catalog(path: str = CATALOG_FILE) -> Catalog:
     """Read and check the catalog at `path`; raises `KitError` with every problem."""
-    document = load(path)
-    problems = schema_problems(document, "catalog")
-    if not problems:
-        problems = list(_entry_problems(document))
-    if problems:
-        raise KitError(problems)
+    document = load_data_file(path, "catalog", _entry_problems)
     return Catalog(path, tuple(_model(entry) for entry in document.data["models"]))
 
 

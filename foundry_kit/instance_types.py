@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path as FilePath
+from typing import Iterator
 
-from .errors import KitError
-from .loader import load
-from .schema import schema_problems
+from .data_file import load_data_file
+from .document import Document
+from .errors import Problem
 
 INSTANCE_TYPES_FILE = str(FilePath(__file__).resolve().parent.parent / "catalog" / "instance-types.yaml")
 
@@ -49,20 +50,20 @@ class InstanceTypes:
 
 def load_instance_types(path: str = INSTANCE_TYPES_FILE) -> InstanceTypes:
     """Read and check the table at `path`; raises `KitError` with every problem."""
-    document = load(path)
-    problems = schema_problems(document, "instance-types")
-    for name, spec in (document.data["instanceTypes"].items() if not problems else ()):
-        try:
-            date.fromisoformat(spec.get("retires", "2000-01-01"))
-        except ValueError:
-            problems.append(document.problem(("instanceTypes", name, "retires"), f"'{spec['retires']}' is not a date that exists"))
-    if problems:
-        raise KitError(problems)
+    document = load_data_file(path, "instance-types", _date_problems)
     return InstanceTypes(path, tuple(
         InstanceType(name, spec["cores"], spec["vmFamily"], spec["source"],
                      date.fromisoformat(spec["retires"]) if "retires" in spec else None,
                      spec.get("replacement"), spec.get("retirementSource"))
         for name, spec in sorted(document.data["instanceTypes"].items())))
+
+
+def _date_problems(document: Document) -> Iterator[Problem]:
+    for name, spec in document.data["instanceTypes"].items():
+        try:
+            date.fromisoformat(spec.get("retires", "2000-01-01"))
+        except ValueError:
+            yield document.problem(("instanceTypes", name, "retires"), f"'{spec['retires']}' is not a date that exists")
 
 
 @lru_cache(maxsize=None)

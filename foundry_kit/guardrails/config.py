@@ -12,10 +12,9 @@ from functools import lru_cache
 from pathlib import Path as FilePath
 from typing import Any, Iterator, Mapping
 
+from ..data_file import load_data_file
 from ..document import Document, Path
-from ..errors import KitError, Problem
-from ..loader import load
-from ..schema import schema_problems  # the kit's one translation of schema errors into messages
+from ..errors import Problem
 from .checks import CHECKS, DEPLOYMENT_CHECKS
 
 GUARDRAILS_FILE = os.path.join("policy", "guardrails.yaml")
@@ -88,12 +87,7 @@ def load_guardrails(path: str | os.PathLike[str] | None = None) -> Guardrails:
 @lru_cache(maxsize=8)
 def _load(_absolute: str, _stamp: int, path: str) -> Guardrails:
     """Cached per file and version: `validate` asks once per manifest."""
-    document = load(path)
-    problems = schema_problems(document, "guardrails")
-    if not problems:
-        problems = list(_scope_problems(document))
-    if problems:
-        raise KitError(problems)
+    document = load_data_file(path, "guardrails", _scope_problems)
     return Guardrails(path, tuple(_rule(rule_id, spec) for rule_id, spec in document.data["rules"].items()))
 
 
