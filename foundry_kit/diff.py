@@ -14,7 +14,7 @@ from typing import Any
 
 from .engine import AZURE_NAME_INPUT
 from .plan import Plan, PlannedResource
-from .quota import QuotaUse
+from .quota import SharedUse
 
 CREATE, UPDATE, REPLACE, DELETE = "create", "update", "replace", "delete"
 REPLACED_WITH = "options.replaceWith"  # why a resource whose inputs did not change is replaced
@@ -117,7 +117,7 @@ class StackDiff:
     base: Plan | None  # None: the stack is new
     head: Plan | None  # None: the stack was removed from the repository
     changes: tuple[ResourceChange, ...]
-    quotas: tuple[QuotaUse, ...] = ()  # the head's quota use, pooled with the stacks of its subscription
+    quotas: tuple[SharedUse, ...] = ()  # the head's quota use, added up with the stacks of its subscription
 
     @property
     def destructive(self) -> bool:

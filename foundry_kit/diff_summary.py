@@ -65,12 +65,8 @@ class _Context:
         if head is None or resource is None:
             return ""
         contributor = f"{self.key(change, resource)}/{resource.azure_name}"
-        pooled = f"{self.diff.stack}/{contributor}"
-        use = next((q for q in self.diff.quotas or head.quotas if {contributor, pooled} & set(q.deployments)), None)
-        if use is None:
-            return ""
-        over = " — over budget" if use.limit is not None and use.requested > use.limit else ""
-        return f" ({use.describe()}{over})"
+        use = next((q for q in self.diff.quotas if q.counts(self.diff.stack, contributor)), None)
+        return f" ({use.describe()})" if use else ""
 
 
 def _cores(ctx: _Context, change: ResourceChange) -> str:

@@ -14,7 +14,7 @@ from .engine import Graph, Registration, run_program
 from .errors import Problem
 from .guardrails import stack_environment
 from .quota import CoreUse, QuotaUse, core_use, quota_use
-from .stacks import Stack, program_config, subscription_of
+from .stacks import Stack, program_config
 from .validate import Validated, load_manifest
 
 ACCOUNT_COMPONENT = "foundry-kit:index:FoundryAccount"
@@ -46,7 +46,6 @@ class Plan:
     core_quotas: tuple[CoreUse, ...]
     account_keys: dict[str, str]  # Azure account (and hub) name -> the manifest's key for it
     warnings: tuple[Problem, ...]
-    subscription: str | None = None  # from the stack's config (`azure-native:subscriptionId`), if it says
 
     def by_urn(self) -> dict[str, PlannedResource]:
         return {r.urn: r for r in self.resources}
@@ -77,7 +76,6 @@ def plan_stack(stack: Stack) -> Plan:
         account_keys={**{account.name: account.key for account in validated.manifest.accounts},
                       **{hub.name: hub.key for hub in validated.manifest.hubs}},
         warnings=tuple(validated.warnings),
-        subscription=subscription_of(stack),
     )
 
 

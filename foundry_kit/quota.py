@@ -14,9 +14,12 @@ from typing import Iterable
 
 from .azure_lists import LiveModel, LiveUsage
 from .document import Document
-from .errors import Position, Problem
+from .errors import KitError, Position, Problem
 from .instance_types import shipped_instance_types
+from .loader import load
 from .manifest import Manifest
+from .stacks import Stack, subscription_of
+from .validate import validate
 
 Key = tuple[str, str, str]  # (location, SKU, model)
 
@@ -38,13 +41,6 @@ class QuotaUse:
     def label(self) -> str:
         return label((self.location, self.sku, self.model))
 
-    def describe(self) -> str:
-        """`quota eastus2 GlobalStandard grok-4: 250 / 400`, naming the other stacks it pools with."""
-        stacks = sorted({d.split("/")[0] for d in self.deployments if d.count("/") == 2})
-        shared = f" (stacks {', '.join(stacks)} together)" if len(stacks) > 1 else ""
-        if self.limit is None:
-            return f"quota {self.label}: {self.requested} requested{shared}, no budget declared"
-        return f"quota {self.label}: {self.requested} / {self.limit}{shared}"
 
 
 def requests(manifest: Manifest) -> dict[Key, list[tuple[str, int]]]:
@@ -99,25 +95,6 @@ def core_use(manifest: Manifest) -> list[CoreUse]:
     return [CoreUse(*key, sum(c for _, c in requested.get(key, [])), limits.get(key),
                     tuple(sorted(name for name, _ in requested.get(key, []))))
             for key in sorted(set(requested) | set(limits))]
-
-
-def pooled(uses: dict[str, tuple[QuotaUse, ...]], subscriptions: dict[str, str | None]) -> dict[str, tuple[QuotaUse, ...]]:
-    """Each stack's quota use summed with the stacks deploying into the same subscription
-    (contributors as "<stack>/<account key>/<deployment>", the smallest budget); a stack whose
-    subscription is unknown keeps its own."""
-    result = {}
-    for stack, own in uses.items():
-        subscription = (subscriptions.get(stack) or "").lower()
-        peers = [s for s in uses if subscription and (subscriptions.get(s) or "").lower() == subscription] or [stack]
-        keys = sorted({(q.location, q.sku, q.model) for peer in peers for q in uses[peer]})
-        merged = []
-        for key in keys:
-            parts = [(peer, q) for peer in peers for q in uses[peer] if (q.location, q.sku, q.model) == key]
-            limits = [q.limit for _, q in parts if q.limit is not None]
-            merged.append(QuotaUse(*key, sum(q.requested for _, q in parts), min(limits) if limits else None,
-                                   tuple(sorted(f"{peer}/{d}" for peer, q in parts for d in q.deployments))))
-        result[stack] = tuple(merged)
-    return result
 
 
 # --- stacks sharing a subscription ------------------------------------------------------------
@@ -175,6 +152,18 @@ class SharedUse:
     def budgets_differ(self) -> bool:
         return len({b.limit for b in self.budgets}) > 1
 
+    def describe(self) -> str:
+        """`quota eastus2 GlobalStandard grok-4: 270 / 400 (stacks dev, prod together)`."""
+        stacks = sorted({c.stack for c in self.contributors})
+        together = f" (stacks {', '.join(stacks)} together)" if len(stacks) > 1 else ""
+        budget = f" / {self.limit}{together}" if self.limit is not None else f" requested{together}, no budget declared"
+        over = " — over budget" if self.limit is not None and self.requested > self.limit else ""
+        return f"quota {label(self.key)}: {self.requested}{budget}{over}"
+
+    def counts(self, stack: str, deployment: str) -> bool:
+        """Whether `<account key>/<deployment>` of `stack` contributes."""
+        return any(c.stack == stack and c.deployment == deployment for c in self.contributors)
+
     def group(self) -> str:
         if self.subscription:
             return f"subscription {self.subscription}"
@@ -187,6 +176,20 @@ class SharedUse:
         return [(b.stack, Problem(b.position, b.path, f"deployments in {self.group()} request {self.requested} capacity "
                                                       f"units of {model} {sku} in {location}, over the limit of {b.limit}: {names}"))
                 for b in self.budgets if self.requested > b.limit]
+
+def stack_manifests(stacks: Iterable[Stack]) -> list[StackManifest]:
+    """Each stack's manifest, validated (without guardrails); a `KitError` with every problem of every invalid one."""
+    loaded, problems = [], []
+    for stack in stacks:
+        try:
+            document = load(stack.manifest_file)
+            loaded.append(StackManifest(stack.name, subscription_of(stack), document, validate(document).manifest))
+        except KitError as error:
+            problems += error.problems
+    if problems:
+        raise KitError(problems)
+    return loaded
+
 
 def subscription_groups(stacks: Iterable[StackManifest]) -> list[list[StackManifest]]:
     """Stacks grouped by subscription (ignoring case), known subscriptions first; a stack whose

@@ -22,9 +22,8 @@ from ..errors import KitError, Position, Problem
 from ..catalog_checks import TODAY_VARIABLE
 from ..gitref import revision
 from ..plan import Plan, plan_stack
-from ..quota import pooled, quota_use
-from ..stacks import Stack, discover, display, subscription_of
-from ..validate import load_manifest
+from ..quota import shared_use, stack_manifests
+from ..stacks import Stack, discover, display
 from .plan import project_root
 
 EXIT_NO_CHANGES, EXIT_CHANGES, EXIT_DESTRUCTIVE = 0, 2, 4
@@ -91,27 +90,20 @@ def stack_diffs(root: str, ref: str, names: list[str] | None) -> list[StackDiff]
         diffs = [diff_plans(name, _plan_at(base.get(name), ref, base_root),
                             plan_stack(head[name]) if name in head else None)
                  for name in wanted]
-    return _with_pooled_quota(diffs, [stack for name, stack in head.items() if name not in wanted])
+    return _with_pooled_quota(diffs, list(head.values()))
 
 
-def _with_pooled_quota(diffs: list[StackDiff], others: list[Stack]) -> list[StackDiff]:
-    """Quota in the summary counts every stack of the head that shares the subscription (the
-    stacks not diffed are only read for it; one that is invalid is `validate`'s to report)."""
-    uses = {d.head.stack: d.head.quotas for d in diffs if d.head}
-    subscriptions = {d.head.stack: d.head.subscription for d in diffs if d.head}
-    for stack in (s for s in others if _shares(s, diffs)):
+def _with_pooled_quota(diffs: list[StackDiff], head: list[Stack]) -> list[StackDiff]:
+    """Quota in the summary is the subscription's: every stack of the working tree that deploys
+    into it counts (one that is invalid is `validate`'s to report, and a diffed one was planned)."""
+    manifests = []
+    for stack in head:
         try:
-            uses[stack.name] = tuple(quota_use(load_manifest(stack.manifest_file).manifest))
+            manifests += stack_manifests([stack])
         except KitError:
             continue
-        subscriptions[stack.name] = subscription_of(stack)
-    pools = pooled(uses, subscriptions)
-    return [dataclasses.replace(d, quotas=pools[d.stack]) if d.stack in pools else d for d in diffs]
-
-
-def _shares(stack: Stack, diffs: list[StackDiff]) -> bool:
-    subscription = (subscription_of(stack) or "").lower()
-    return bool(subscription) and any(d.head and (d.head.subscription or "").lower() == subscription for d in diffs)
+    uses = shared_use(manifests)
+    return [dataclasses.replace(d, quotas=tuple(u for u in uses if d.stack in u.stacks)) for d in diffs]
 
 
 def run(args: argparse.Namespace) -> int:

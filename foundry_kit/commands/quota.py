@@ -11,11 +11,9 @@ import sys
 from .. import live
 from ..azure_lists import parse_models, parse_usages
 from ..errors import KitError, Problem
-from ..loader import load
-from ..quota import SharedUse, StackManifest, live_pools, shared_problems, shared_use
+from ..quota import SharedUse, live_pools, shared_problems, shared_use, stack_manifests
 from ..quota_report import LIVE_REPORTERS, REPORTERS
-from ..stacks import Stack, discover, find_root, subscription_of
-from ..validate import validate
+from ..stacks import Stack, discover, find_root
 from .plan import select
 
 
@@ -40,20 +38,6 @@ def stacks_of(files: list[str]) -> list[Stack]:
     root = find_root()
     known = {os.path.realpath(stack.manifest_file): stack for stack in (discover(root) if root else [])}
     return [known.get(os.path.realpath(path)) or select(None, path)[0] for path in files]
-
-
-def stack_manifests(stacks: list[Stack]) -> list[StackManifest]:
-    """Each stack's manifest, validated (without guardrails); a `KitError` with every problem of every invalid one."""
-    loaded, problems = [], []
-    for stack in stacks:
-        try:
-            document = load(stack.manifest_file)
-            loaded.append(StackManifest(stack.name, subscription_of(stack), document, validate(document).manifest))
-        except KitError as error:
-            problems += error.problems
-    if problems:
-        raise KitError(problems)
-    return loaded
 
 
 def run(args: argparse.Namespace) -> int:

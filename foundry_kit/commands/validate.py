@@ -8,12 +8,11 @@ import sys
 from ..catalog_checks import DEFAULT_HORIZON_DAYS, CatalogOptions
 from ..errors import KitError, Problem
 from ..guardrails import environment_of
-from ..quota import shared_problems, shared_use
+from ..quota import shared_problems, shared_use, stack_manifests
 from ..report import REPORTERS, FileResult
 from ..stacks import discover, find_root
 from ..validate import load_manifest
 from .plan import select
-from .quota import stack_manifests
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
