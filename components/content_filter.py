@@ -7,6 +7,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import cognitiveservices
 
+from foundry_kit.content_filters import AZURE_FILTER_NAMES
 from foundry_kit.manifest import Blocklist as BlocklistSpec
 from foundry_kit.manifest import ContentFilter as ContentFilterSpec
 from foundry_kit.manifest import HarmSetting
@@ -15,18 +16,6 @@ from .naming import blocklist_item_name, child_name
 from .scope import AccountScope
 from .serial import WriteQueue
 
-# The manifest's category words -> Azure's content filter names.
-AZURE_FILTER_NAMES = {
-    "hate": "Hate",
-    "sexual": "Sexual",
-    "violence": "Violence",
-    "selfHarm": "Selfharm",
-    "jailbreak": "Jailbreak",
-    "indirectAttack": "Indirect Attack",
-    "profanity": "Profanity",
-    "protectedMaterialText": "Protected Material Text",
-    "protectedMaterialCode": "Protected Material Code",
-}
 _SEVERITY = {"low": "Low", "medium": "Medium", "high": "High"}
 _SOURCES = {"prompt": "Prompt", "completion": "Completion"}
 

@@ -7,16 +7,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from .content_filters import FILTER_WORDS, setting_of
 from .engine import UNKNOWN
 from .roles import BUILTIN_ROLES
 from .words import plural
 
 _ROLE_NAMES = {guid: name for name, guid in BUILTIN_ROLES.items()}
-_HARM = ("Hate", "Sexual", "Violence", "Selfharm")
-# Azure's content filter names -> the manifest's words.
-FILTER_WORDS = {"Hate": "hate", "Sexual": "sexual", "Violence": "violence", "Selfharm": "selfHarm",
-                "Jailbreak": "jailbreak", "Indirect Attack": "indirectAttack", "Profanity": "profanity",
-                "Protected Material Text": "protectedMaterialText", "Protected Material Code": "protectedMaterialCode"}
 
 
 def _get(inputs: dict[str, Any], path: str, default: Any = None) -> Any:
@@ -26,17 +22,6 @@ def _get(inputs: dict[str, Any], path: str, default: Any = None) -> Any:
             return default
         value = value[part]
     return value
-
-
-def filter_setting(entry: dict[str, Any]) -> str:
-    """One RaiPolicy `contentFilters` entry in the manifest's words: low|medium|high|block|annotate|off."""
-    if not entry.get("enabled", True):
-        return "off"
-    if not entry.get("blocking", False):
-        return "annotate"
-    if entry.get("name") in _HARM and isinstance(entry.get("severityThreshold"), str):
-        return entry["severityThreshold"].lower()
-    return "block"
 
 
 def filter_entry_label(entry: dict[str, Any]) -> str:
@@ -80,7 +65,7 @@ def _policy(i: dict[str, Any]) -> str:
     blocklists = sorted({b.get("blocklistName") for b in _get(i, "properties.customBlocklists", [])})
     return " · ".join(filter(None, [
         f"base {_get(i, 'properties.basePolicyName')}", f"mode {_get(i, 'properties.mode')}",
-        *(f"{source.lower()}: " + ", ".join(f"{FILTER_WORDS.get(e.get('name'), e.get('name'))} {filter_setting(e)}"
+        *(f"{source.lower()}: " + ", ".join(f"{FILTER_WORDS.get(e.get('name'), e.get('name'))} {setting_of(e)}"
                                            for e in entries if e.get("source") == source)
           for source in ("Prompt", "Completion") if any(e.get("source") == source for e in entries)),
         f"blocklists {', '.join(blocklists)}" if blocklists else None,

@@ -9,12 +9,11 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from . import describe
+from .content_filters import setting_of, strength
 from .diff import ABSENT, CREATE, DELETE, REPLACE, REPLACED_WITH, UPDATE, PropertyChange, ResourceChange, StackDiff
 from .plan import Plan, PlannedResource
 from .words import plural
 
-_HARM_RANK = {"off": 0, "annotate": 1, "high": 2, "medium": 3, "low": 4}
-_BLOCK_RANK = {"off": 0, "annotate": 1, "block": 2}
 _ITEM = "azure-native:cognitiveservices:RaiBlocklistItem"
 _SHOWN_ITEMS = 5
 
@@ -207,7 +206,7 @@ def _posture(c: PropertyChange) -> tuple[str, bool]:
 
 
 def _filter_setting(entry: Any) -> str:
-    return "not set (the base policy decides)" if entry is ABSENT else describe.filter_setting(entry)
+    return "not set (the base policy decides)" if entry is ABSENT else setting_of(entry)
 
 
 def _looser(old: Any, new: Any) -> bool:
@@ -215,8 +214,7 @@ def _looser(old: Any, new: Any) -> bool:
         return old is not ABSENT
     if old is ABSENT:
         return False
-    ranks = _HARM_RANK if "severityThreshold" in old or "severityThreshold" in new else _BLOCK_RANK
-    return ranks.get(describe.filter_setting(new), 0) < ranks.get(describe.filter_setting(old), 0)
+    return strength(setting_of(new)) < strength(setting_of(old))
 
 
 def _policy(ctx: _Context, change: ResourceChange) -> list[Sentence]:

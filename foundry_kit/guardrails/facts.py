@@ -11,14 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from ..content_filters import HARM_CATEGORIES, SOURCES, strength
+
 UNKNOWN = "(known after apply)"
 """A value the engine cannot know before apply (the same words as `foundry_kit.engine.UNKNOWN`)."""
-
-HARM_CATEGORIES = ("hate", "sexual", "violence", "selfHarm")
-SOURCES = ("prompt", "completion")
-
-# How strongly a setting blocks a harm category: low blocks low severity and up (strictest).
-_STRENGTH = {"low": 3, "medium": 2, "high": 1}
 
 # What Azure's built-in policies apply to a category a content filter leaves out (or to a
 # deployment that names the built-in policy itself). Azure documents the default safety
@@ -41,7 +37,7 @@ def is_builtin(policy_name: str) -> bool:
 
 def at_least(setting: str | None, required: str) -> bool:
     """Whether a harm setting blocks at least as much as `required` (annotate and off block nothing)."""
-    return _STRENGTH.get(setting or "", 0) >= _STRENGTH[required]
+    return strength(setting) >= strength(required)
 
 
 @dataclass(frozen=True, order=True)

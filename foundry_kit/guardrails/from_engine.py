@@ -16,11 +16,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from ..describe import is_deployment
-from .facts import HARM_CATEGORIES, UNKNOWN, AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref, is_builtin
+from ..content_filters import FILTER_WORDS, setting_of
+from .facts import UNKNOWN, AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref, is_builtin
 
 ACCOUNT = "azure-native:cognitiveservices:Account"
 DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
@@ -117,31 +117,11 @@ def settings_of(entries: Iterable[Any]) -> dict[tuple[str, str], str]:
     block for the others. Entries with names or sources the manifest has no word for are skipped.
     """
     settings = {}
-    for entry in entries:
-        entry = _map(entry)
-        category, source = _categories().get(entry.get("name")), _SOURCES.get(entry.get("source"))
-        if category is None or source is None:
-            continue
-        if entry.get("enabled") is False:
-            setting = "off"
-        elif entry.get("blocking") is False:
-            setting = "annotate"
-        elif category in HARM_CATEGORIES:
-            threshold = entry.get("severityThreshold")
-            setting = threshold.lower() if isinstance(threshold, str) and threshold != UNKNOWN else "medium"
-        else:
-            setting = "block"
-        settings[category, source] = setting
+    for entry in map(_map, entries):
+        category, source = FILTER_WORDS.get(entry.get("name")), _SOURCES.get(entry.get("source"))
+        if category is not None and source is not None:
+            settings[category, source] = setting_of(entry)
     return settings
-
-
-@lru_cache(maxsize=1)
-def _categories() -> dict[str, str]:
-    """Azure's content filter names -> the manifest's words, as the components map them
-    (imported on first use: `foundry-kit validate` never needs the Pulumi SDK for this)."""
-    from components.content_filter import AZURE_FILTER_NAMES
-
-    return {azure: manifest for manifest, azure in AZURE_FILTER_NAMES.items()}
 
 
 def _policy(policies: Mapping[tuple[str | None, str], StackResource], account: str | None,
