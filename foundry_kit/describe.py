@@ -8,9 +8,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .content_filters import FILTER_WORDS, setting_of
-from .engine import UNKNOWN
 from .roles import BUILTIN_ROLES
-from .words import plural
+from .words import UNKNOWN, plural
 
 _ROLE_NAMES = {guid: name for name, guid in BUILTIN_ROLES.items()}
 

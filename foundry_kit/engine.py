@@ -19,8 +19,8 @@ import gc
 import logging
 import os
 import runpy
-from dataclasses import dataclass, field
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 import pulumi
@@ -31,6 +31,8 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from pulumi.runtime.settings import get_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
+
+from .words import UNKNOWN
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAM = os.path.join(REPO, "__main__.py")
@@ -163,7 +165,6 @@ class RecordingMonitor(MockMonitor):
         return response
 
 
-UNKNOWN = "(known after apply)"
 
 
 def _known(value: Any) -> Any:

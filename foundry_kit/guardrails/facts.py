@@ -13,8 +13,6 @@ from typing import Any, Mapping
 
 from ..content_filters import HARM_CATEGORIES, SOURCES, strength
 
-UNKNOWN = "(known after apply)"
-"""A value the engine cannot know before apply (the same words as `foundry_kit.engine.UNKNOWN`)."""
 
 # What Azure's built-in policies apply to a category a content filter leaves out (or to a
 # deployment that names the built-in policy itself). Azure documents the default safety

@@ -18,9 +18,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from ..describe import is_deployment
 from ..content_filters import FILTER_WORDS, setting_of
-from .facts import UNKNOWN, AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref, is_builtin
+from ..describe import is_deployment
+from ..words import UNKNOWN
+from .facts import AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref, is_builtin
 
 ACCOUNT = "azure-native:cognitiveservices:Account"
 DEPLOYMENT = "azure-native:cognitiveservices:Deployment"

@@ -18,7 +18,8 @@ from pulumi_policy.proxy import UnknownValueError
 
 from .checks import evaluate
 from .config import Guardrails, ResolvedRule
-from .facts import UNKNOWN, Facts
+from ..words import UNKNOWN
+from .facts import Facts
 from .from_engine import TYPES, StackResource, engine_facts
 
 PACK_NAME = "foundry-kit-guardrails"
