@@ -32,7 +32,8 @@ def _git(root: str, *args: str, failure: str | None = None) -> bytes:
 @contextmanager
 def revision(root: str, ref: str) -> Iterator[str]:
     """A temporary directory holding the project (the part under `root`) at `ref`."""
-    prefix = _git(root, "rev-parse", "--show-prefix").decode().strip()
+    prefix = _git(root, "rev-parse", "--show-prefix",
+                  failure="not a git repository: the diff reads the base revision from git").decode().strip()
     _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}",
          failure=f"unknown git revision '{ref}': name a branch, tag or commit (in CI, fetch the base branch first)")
     archive = _git(root, "archive", "--format=tar", f"{ref}:{prefix}" if prefix else ref)

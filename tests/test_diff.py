@@ -303,3 +303,17 @@ def test_a_base_using_a_model_retired_since_is_still_diffed(project, capsys) -> 
     assert summary(project) == [
         "prod · core · deepseek-r1: deployment replaced (model DeepSeek-V3 → DeepSeek-V3-0324): Azure cannot change "
         "the model of a deployment, so it is deleted and created again; calls fail until it is back"]
+
+
+def test_outside_a_git_repository_is_a_user_error(tmp_path, monkeypatch, capsys) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    assert cli.main(["diff", "--base", "main"]) == 1
+    assert capsys.readouterr().err.strip() == ".:1:1: not a git repository: the diff reads the base revision from git"
+
+
+def test_outside_a_project_is_a_user_error(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["plan"]) == 1
+    assert capsys.readouterr().err.strip() == ".:1:1: no Pulumi.yaml here or above: run in the project"
