@@ -8,9 +8,9 @@ import os
 
 import pulumi
 
-from components import provision
+from foundry_kit.components import provision
 from foundry_kit.errors import KitError
-from foundry_kit.stacks import CONFIG_KEY, manifest_path
+from foundry_kit.project.stacks import CONFIG_KEY, manifest_path
 from foundry_kit.validate import load_manifest
 
 ROOT = os.path.dirname(os.path.abspath(__file__))

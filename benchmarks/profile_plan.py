@@ -42,7 +42,7 @@ import components.account  # noqa: E402
 import foundry_kit.engine  # noqa: E402
 import foundry_kit.validate  # noqa: E402
 from pulumi.runtime.mocks import MockMonitor  # noqa: E402
-from foundry_kit.loader import load  # noqa: E402
+from foundry_kit.manifest.loader import load  # noqa: E402
 
 
 class _Transparent(pulumi.ComponentResource):

@@ -41,10 +41,10 @@ for path in (REPO, HERE):
 
 import generate  # noqa: E402
 import handwritten  # noqa: E402
-from foundry_kit.engine import Graph, run_function  # noqa: E402
-from foundry_kit.loader import load  # noqa: E402
-from foundry_kit.plan import record  # noqa: E402
-from foundry_kit.stacks import Stack  # noqa: E402
+from foundry_kit.preview.engine import Graph, run_function  # noqa: E402
+from foundry_kit.manifest.loader import load  # noqa: E402
+from foundry_kit.preview.plan import record  # noqa: E402
+from foundry_kit.project.stacks import Stack  # noqa: E402
 from foundry_kit.validate import load_manifest  # noqa: E402
 
 STACK = "bench"

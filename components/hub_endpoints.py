@@ -11,10 +11,10 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import machinelearningservices
 
-from foundry_kit.manifest import OnlineDeployment as OnlineDeploymentSpec
-from foundry_kit.manifest import OnlineEndpoint as OnlineEndpointSpec
-from foundry_kit.manifest import Probe
-from foundry_kit.manifest import ServerlessEndpoint as ServerlessEndpointSpec
+from foundry_kit.manifest.model import OnlineDeployment as OnlineDeploymentSpec
+from foundry_kit.manifest.model import OnlineEndpoint as OnlineEndpointSpec
+from foundry_kit.manifest.model import Probe
+from foundry_kit.manifest.model import ServerlessEndpoint as ServerlessEndpointSpec
 
 from .endpoints import online_outputs, serverless_outputs
 from .scope import WorkspaceScope

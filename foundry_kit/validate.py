@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalog_checks import CatalogOptions, catalog_problems
-from .crosschecks import CHECKS
-from .document import Document
-from .errors import KitError, Problem
-from .guardrails import guardrail_problems
-from .loader import load
-from .manifest import Manifest, build
-from .schema import schema_problems
+from foundry_kit.catalog.checks import CatalogOptions, catalog_problems
+from foundry_kit.manifest.crosschecks import CHECKS
+from foundry_kit.manifest.document import Document
+from foundry_kit.errors import KitError, Problem
+from foundry_kit.guardrails import guardrail_problems
+from foundry_kit.manifest.loader import load
+from foundry_kit.manifest.model import Manifest, build
+from foundry_kit.manifest.schema import schema_problems
 
 
 @dataclass(frozen=True)

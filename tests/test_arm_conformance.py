@@ -11,9 +11,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from foundry_kit.stacks import discover
-from testing import arm_spec
-from foundry_kit.engine import REPO, run_program
+from foundry_kit.project.stacks import discover
+from support import arm_spec
+from foundry_kit.preview.engine import REPO, run_program
 
 PROVIDER = "azure-native:cognitiveservices:"
 DEPLOYMENT = PROVIDER + "Deployment"

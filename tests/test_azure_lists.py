@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from foundry_kit import cli, live
-from foundry_kit.azure_lists import LiveModel, LiveSku, LiveUsage, parse_models, parse_usages
-from foundry_kit.catalog import load_catalog
-from foundry_kit.catalog_refresh import refresh
-from foundry_kit.loader import load
-from testing import arm_spec
+from foundry_kit.cli import main as cli
+from foundry_kit.live import client as live
+from foundry_kit.live.lists import LiveModel, LiveSku, LiveUsage, parse_models, parse_usages
+from foundry_kit.catalog.models import load_catalog
+from foundry_kit.catalog.refresh import refresh
+from foundry_kit.manifest.loader import load
+from support import arm_spec
 
 EXAMPLES = os.path.join(os.path.dirname(arm_spec.SPEC), "examples")
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from foundry_kit import cli
-from foundry_kit.catalog import CATALOG_FILE, load_catalog, shipped_catalog
-from foundry_kit.catalog_checks import CatalogOptions
+from foundry_kit.cli import main as cli
+from foundry_kit.catalog.models import CATALOG_FILE, load_catalog, shipped_catalog
+from foundry_kit.catalog.checks import CatalogOptions
 from foundry_kit.errors import KitError
-from foundry_kit.loader import load
-from foundry_kit.schema import validator
+from foundry_kit.manifest.loader import load
+from foundry_kit.manifest.schema import validator
 from foundry_kit.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -286,7 +286,7 @@ def test_a_malformed_today_is_a_user_error(tmp_path: Path, monkeypatch: pytest.M
 def test_the_pulumi_program_stops_on_catalog_errors(tmp_path: Path) -> None:
     import pulumi
 
-    from foundry_kit.engine import run_program
+    from foundry_kit.preview.engine import run_program
 
     path = tmp_path / "retired.yaml"
     path.write_text(GROK_3.replace("name: grok-3,", "name: DeepSeek-V3,").replace("format: xAI", "format: DeepSeek"))
@@ -321,7 +321,7 @@ models:
 def small_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "models.yaml").write_text(SMALL_CATALOG)
     catalog = load_catalog(str(tmp_path / "models.yaml"))
-    monkeypatch.setattr("foundry_kit.commands.catalog.shipped_catalog", lambda: catalog)
+    monkeypatch.setattr("foundry_kit.cli.commands.catalog.shipped_catalog", lambda: catalog)
 
 
 def test_catalog_lists_every_version_as_text(small_catalog: None, monkeypatch: pytest.MonkeyPatch,

@@ -9,13 +9,13 @@ import os
 
 import pytest
 
-from components.deployment import MODEL_PROVIDER_DATA_API_VERSION
-from foundry_kit import describe
-from foundry_kit.engine import REPO, Graph, run_program
+from foundry_kit.components.deployment import MODEL_PROVIDER_DATA_API_VERSION
+from foundry_kit.azure import describe
+from foundry_kit.preview.engine import REPO, Graph, run_program
 from foundry_kit.errors import KitError
-from foundry_kit.manifest import ModelProviderData
+from foundry_kit.manifest.model import ModelProviderData
 from foundry_kit.validate import load_manifest
-from testing import arm_spec
+from support import arm_spec
 
 MANIFEST = os.path.join(REPO, "tests", "examples", "valid", "claude.yaml")
 GENERIC = "azure-native:resources:Resource"

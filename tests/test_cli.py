@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from foundry_kit import cli
+from foundry_kit.cli import main as cli
 
 BROKEN = "version: 1\naccounts: {core: [unclosed\n"
 INVALID = """version: 1
@@ -65,6 +65,6 @@ def test_no_project_and_no_files_is_a_user_error(repo, capsys) -> None:
 
 
 def test_a_bug_exits_3_with_a_report(repo, monkeypatch, capsys) -> None:
-    monkeypatch.setattr("foundry_kit.commands.validate.load_manifest", lambda path: 1 / 0)
+    monkeypatch.setattr("foundry_kit.cli.commands.validate.load_manifest", lambda path: 1 / 0)
     assert cli.main(["validate", "invalid.yaml"]) == 3
     assert "an unexpected error occurred (a bug in the kit" in capsys.readouterr().err

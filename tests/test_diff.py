@@ -14,12 +14,12 @@ import subprocess
 import pytest
 import yaml
 
-from foundry_kit import cli
-from foundry_kit.commands.diff import stack_diffs
-from foundry_kit.diff_report import as_json, markdown, text
-from foundry_kit.engine import REPO
-from foundry_kit.loader import load
-from testing.manifests import shuffled
+from foundry_kit.cli import main as cli
+from foundry_kit.cli.commands.diff import stack_diffs
+from foundry_kit.cli.diff_report import as_json, markdown, text
+from foundry_kit.preview.engine import REPO
+from foundry_kit.manifest.loader import load
+from support.manifests import shuffled
 
 
 def _git(root, *args: str) -> None:

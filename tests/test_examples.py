@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from foundry_kit import cli
+from foundry_kit.cli import main as cli
 from foundry_kit.validate import load_manifest
 
 REPO = Path(__file__).resolve().parent.parent

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from foundry_kit import cli
+from foundry_kit.cli import main as cli
 from foundry_kit.errors import KitError
 from foundry_kit.guardrails import (CHECKS, DEFAULT_FILE, ENVIRONMENT_KEY, environment_of, guardrail_problems,
                                     load_guardrails, stack_environment)
-from foundry_kit.loader import load
+from foundry_kit.manifest.loader import load
 from foundry_kit.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent

@@ -17,17 +17,17 @@ from typing import Any
 import pytest
 from pulumi_azure_native import cognitiveservices
 
-from components.content_filter import rai_content_filter
-from foundry_kit.describe import is_deployment
-from foundry_kit.engine import UNKNOWN, Graph, run_function, run_program
+from foundry_kit.components.content_filter import rai_content_filter
+from foundry_kit.azure.describe import is_deployment
+from foundry_kit.preview.engine import UNKNOWN, Graph, run_function, run_program
 from foundry_kit.guardrails import ENVIRONMENT_KEY, Guardrails, guardrail_problems, load_guardrails
 from foundry_kit.guardrails.facts import Ref
 from foundry_kit.guardrails.from_engine import ACCOUNT, DEPLOYMENT, RAI_POLICY, settings_of
 from foundry_kit.guardrails.pack import PACK_NAME, policies
-from foundry_kit.loader import load
-from foundry_kit.manifest import HarmSetting
+from foundry_kit.manifest.loader import load
+from foundry_kit.manifest.model import HarmSetting
 from foundry_kit.validate import validate
-from testing.policy_args import resource, run_stack_policies, stack_args
+from support.policy_args import resource, run_stack_policies, stack_args
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests" / "guardrails"

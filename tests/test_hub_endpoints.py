@@ -10,13 +10,13 @@ from collections import defaultdict
 import pytest
 import yaml
 
-from foundry_kit.engine import REPO, UNKNOWN, Graph, Registration, run_program
-from foundry_kit.instance_types import INSTANCE_TYPES_FILE, load_instance_types
-from foundry_kit.loader import load
-from foundry_kit.manifest import build
+from foundry_kit.preview.engine import REPO, UNKNOWN, Graph, Registration, run_program
+from foundry_kit.catalog.instance_types import INSTANCE_TYPES_FILE, load_instance_types
+from foundry_kit.manifest.loader import load
+from foundry_kit.manifest.model import build
 from test_diff import _project, edit, summary
-from testing.golden import graph_document
-from testing.manifests import shuffled
+from support.golden import graph_document
+from support.manifests import shuffled
 
 ML = "azure-native:machinelearningservices:"
 WORKSPACE, SUBSCRIPTION, SERVERLESS = ML + "Workspace", ML + "MarketplaceSubscription", ML + "ServerlessEndpoint"

@@ -3,7 +3,7 @@
 import pytest
 
 from foundry_kit.errors import KitError, Position
-from foundry_kit.loader import MAX_ALIAS_EXPANSION, load, load_stack_config
+from foundry_kit.manifest.loader import MAX_ALIAS_EXPANSION, load, load_stack_config
 
 
 def write(tmp_path, name: str, text: str) -> str:
@@ -94,7 +94,7 @@ def test_stack_config(tmp_path) -> None:
 @pytest.mark.parametrize("manifest", ["stacks/prod.yaml", "stacks/dev.yaml", "tests/examples/valid/anchors-and-merge-keys.yaml"])
 def test_libyaml_and_the_python_parser_read_the_same_document(manifest, monkeypatch) -> None:
     """The fast path (libyaml) must give exactly what PyYAML's own parser gives: values and positions."""
-    from foundry_kit import loader
+    from foundry_kit.manifest import loader
 
     assert loader._FastLoader.__mro__[1] is not __import__("yaml").SafeLoader, "PyYAML without libyaml"
     fast = load(manifest)

@@ -6,12 +6,12 @@ import os
 
 import pytest
 
-from foundry_kit import cli
-from foundry_kit.engine import REPO, UNKNOWN
-from foundry_kit.plan import plan_document, plan_stack
-from foundry_kit.plan_report import text
-from foundry_kit.stacks import discover
-from testing.golden import assert_matches_golden
+from foundry_kit.cli import main as cli
+from foundry_kit.preview.engine import REPO, UNKNOWN
+from foundry_kit.preview.plan import plan_document, plan_stack
+from foundry_kit.cli.plan_report import text
+from foundry_kit.project.stacks import discover
+from support.golden import assert_matches_golden
 
 GOLDEN = os.path.join(REPO, "tests", "golden")
 STACKS = {stack.name: stack for stack in discover(REPO)}

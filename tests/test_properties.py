@@ -41,8 +41,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from foundry_kit.errors import KitError
-from foundry_kit.loader import load
-from foundry_kit.manifest import Manifest
+from foundry_kit.manifest.loader import load
+from foundry_kit.manifest.model import Manifest
 from foundry_kit.validate import Validated, load_manifest, validate
 
 REPO = Path(__file__).resolve().parent.parent

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from foundry_kit import cli, live
+from foundry_kit.cli import main as cli
+from foundry_kit.live import client as live
 
 SUBSCRIPTION = "11111111-2222-3333-4444-555555555555"
 GUARDRAILS = """version: 1

@@ -4,10 +4,10 @@ import random
 
 import yaml
 
-from foundry_kit.loader import load
-from testing.golden import graph_document
-from foundry_kit.engine import run_program
-from testing.manifests import shuffled
+from foundry_kit.manifest.loader import load
+from support.golden import graph_document
+from foundry_kit.preview.engine import run_program
+from support.manifests import shuffled
 
 
 def test_reordered_and_renamed_manifest_registers_the_same_graph(tmp_path) -> None:

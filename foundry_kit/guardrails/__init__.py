@@ -10,12 +10,12 @@ enforcement points.
 - `environment.py`: which environment applies (the stack, or its `foundry-kit:environment`).
 """
 
-from .checks import CHECKS, Violation, evaluate
-from .config import DEFAULT_FILE, Guardrails, ResolvedRule, Rule, load_guardrails
-from .environment import ENVIRONMENT_KEY, environment_of, stack_environment
-from .facts import Facts
-from .from_engine import StackResource, engine_facts
-from .from_manifest import guardrail_problems, manifest_facts
+from foundry_kit.guardrails.checks import CHECKS, Violation, evaluate
+from foundry_kit.guardrails.config import DEFAULT_FILE, Guardrails, ResolvedRule, Rule, load_guardrails
+from foundry_kit.guardrails.environment import ENVIRONMENT_KEY, environment_of, stack_environment
+from foundry_kit.guardrails.facts import Facts
+from foundry_kit.guardrails.from_engine import StackResource, engine_facts
+from foundry_kit.guardrails.from_manifest import guardrail_problems, manifest_facts
 
 __all__ = [
     "CHECKS", "DEFAULT_FILE", "ENVIRONMENT_KEY", "Facts", "Guardrails", "ResolvedRule", "Rule", "StackResource",

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Union
 
-from .facts import HARM_CATEGORIES, SOURCES, AccountFacts, DeploymentFacts, Facts, Ref, at_least
+from foundry_kit.guardrails.facts import HARM_CATEGORIES, SOURCES, AccountFacts, DeploymentFacts, Facts, Ref, at_least
 
 if TYPE_CHECKING:
-    from .config import ResolvedRule
+    from foundry_kit.guardrails.config import ResolvedRule
 
 Subject = Union[AccountFacts, DeploymentFacts]
 

@@ -12,14 +12,15 @@ from functools import lru_cache
 from pathlib import Path as FilePath
 from typing import Any, Iterator, Mapping
 
-from ..data_file import load_data_file
-from ..document import Document, Path
-from ..errors import Problem
-from .checks import CHECKS, DEPLOYMENT_CHECKS
+from foundry_kit.manifest.data_file import load_data_file
+from foundry_kit.manifest.document import Document, Path
+from foundry_kit.errors import Problem
+from foundry_kit.shipped import POLICY, shipped_file
+from foundry_kit.guardrails.checks import CHECKS, DEPLOYMENT_CHECKS
 
 GUARDRAILS_FILE = os.path.join("policy", "guardrails.yaml")
 """Where a project keeps its guardrails, relative to its root (the directory of Pulumi.yaml)."""
-DEFAULT_FILE = FilePath(__file__).resolve().parents[2] / GUARDRAILS_FILE
+DEFAULT_FILE = FilePath(shipped_file(POLICY, "guardrails.yaml"))
 """The kit's own guardrails, for manifests outside a project that has its own."""
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from typing import Any, Mapping
 
-from ..errors import KitError, Problem
-from ..stacks import discover, find_root
+from foundry_kit.errors import KitError, Problem
+from foundry_kit.project.stacks import discover, find_root
 
 ENVIRONMENT_KEY = "foundry-kit:environment"
 
@@ -32,7 +32,7 @@ def environment_of(manifest_file: str, explicit: str | None = None) -> str | Non
     root = find_root(os.path.dirname(os.path.abspath(manifest_file)))
     if root is None or not os.path.isfile(manifest_file):
         return None
-    from ..loader import load_stack_config  # the only reader of stack files
+    from foundry_kit.manifest.loader import load_stack_config  # the only reader of stack files
 
     found = {stack.name: stack_environment(stack.name, load_stack_config(stack.config_file)) for stack in discover(root)
              if os.path.isfile(stack.manifest_file) and os.path.samefile(stack.manifest_file, manifest_file)}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from ..content_filters import HARM_CATEGORIES, SOURCES, strength
+from foundry_kit.azure.content_filters import HARM_CATEGORIES, SOURCES, strength
 
 
 # What Azure's built-in policies apply to a category a content filter leaves out (or to a

@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from ..content_filters import FILTER_WORDS, setting_of
-from ..describe import is_deployment
-from ..words import UNKNOWN
-from .facts import AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref, is_builtin
+from foundry_kit.azure.content_filters import FILTER_WORDS, setting_of
+from foundry_kit.azure.describe import is_deployment
+from foundry_kit.words import UNKNOWN
+from foundry_kit.guardrails.facts import AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref, is_builtin
 
 ACCOUNT = "azure-native:cognitiveservices:Account"
 DEPLOYMENT = "azure-native:cognitiveservices:Deployment"

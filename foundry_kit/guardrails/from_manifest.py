@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 
-from ..document import Document
-from ..errors import Problem
-from ..manifest import Account, ContentFilter, Deployment, Manifest
-from ..stacks import find_root
-from .checks import evaluate
-from .config import DEFAULT_FILE, GUARDRAILS_FILE, Guardrails, load_guardrails
-from .facts import AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref
+from foundry_kit.manifest.document import Document
+from foundry_kit.errors import Problem
+from foundry_kit.manifest.model import Account, ContentFilter, Deployment, Manifest
+from foundry_kit.project.stacks import find_root
+from foundry_kit.guardrails.checks import evaluate
+from foundry_kit.guardrails.config import DEFAULT_FILE, GUARDRAILS_FILE, Guardrails, load_guardrails
+from foundry_kit.guardrails.facts import AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref
 
 SEVERITY = {"mandatory": "error", "advisory": "warning"}
 

@@ -16,11 +16,11 @@ from pulumi_policy import (EnforcementLevel, PolicyResource, ReportViolation, St
                            StackValidationPolicy)
 from pulumi_policy.proxy import UnknownValueError
 
-from .checks import evaluate
-from .config import Guardrails, ResolvedRule
-from ..words import UNKNOWN
-from .facts import Facts
-from .from_engine import TYPES, StackResource, engine_facts
+from foundry_kit.guardrails.checks import evaluate
+from foundry_kit.guardrails.config import Guardrails, ResolvedRule
+from foundry_kit.words import UNKNOWN
+from foundry_kit.guardrails.facts import Facts
+from foundry_kit.guardrails.from_engine import TYPES, StackResource, engine_facts
 
 PACK_NAME = "foundry-kit-guardrails"
 ENFORCEMENT = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}

@@ -1,0 +1,1 @@
+"""The model catalog and the instance types, with their sources (read by foundry_kit.catalog)."""

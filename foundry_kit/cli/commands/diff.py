@@ -1,0 +1,114 @@
+"""`foundry-kit diff --base REF`: what a change to the manifests does in Azure, offline.
+
+Plans every stack (or `--stack S`) from the manifests at git `REF` and from the working
+tree, with the program of the working tree, and reports the difference. Exit status:
+0 no changes, 2 changes, 4 destructive changes with `--fail-on-destructive`, 1 invalid
+input, 3 a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from contextlib import contextmanager
+from datetime import date
+from typing import Iterator
+
+from foundry_kit.preview.diff import StackDiff, diff_plans
+from foundry_kit.cli.diff_report import REPORTERS
+from foundry_kit.errors import KitError, Position, Problem
+from foundry_kit.catalog.checks import TODAY_VARIABLE
+from foundry_kit.project.gitref import revision
+from foundry_kit.preview.plan import Plan, plan_stack
+from foundry_kit.project.quota import shared_use, stack_manifests
+from foundry_kit.project.stacks import Stack, discover, display
+from foundry_kit.cli.commands.plan import project_root
+
+EXIT_NO_CHANGES, EXIT_CHANGES, EXIT_DESTRUCTIVE = 0, 2, 4
+
+
+def add_parser(verbs: argparse._SubParsersAction) -> None:
+    parser = verbs.add_parser("diff", help="what the manifests' changes since a git revision do in Azure, offline",
+                              description="Plan the stacks at git REF and in the working tree and report the "
+                                          "difference. Exit 0: no changes; 2: changes; 4: destructive changes "
+                                          "(with --fail-on-destructive); 1: invalid input.")
+    parser.add_argument("--base", required=True, metavar="REF", help="the git revision to compare with (e.g. origin/main)")
+    parser.add_argument("--stack", action="append", metavar="S", help="only this stack (repeatable; default: every "
+                                                                       "stack on either side)")
+    parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="report format (default: text)")
+    parser.add_argument("--fail-on-destructive", action="store_true", help="exit 4 when a resource is deleted or replaced")
+    parser.set_defaults(run=run)
+
+
+@contextmanager
+def _before_any_retirement() -> Iterator[None]:
+    """The base is planned only to compare with: a model retired since it was merged is no
+    reason to refuse the base of the change that replaces it. Lifecycle rules then see a day
+    before every retirement (the head is held to today's)."""
+    before = os.environ.get(TODAY_VARIABLE)
+    os.environ[TODAY_VARIABLE] = date.min.isoformat()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[TODAY_VARIABLE]
+        else:
+            os.environ[TODAY_VARIABLE] = before
+
+
+def _plan_at(stack: Stack | None, ref: str, base_root: str) -> Plan | None:
+    """A stack's plan from the files at `ref`, held to the guardrails of `ref` but not to model
+    retirements; problems in them are shown as `REF:path`."""
+    if stack is None:
+        return None
+    try:
+        with _before_any_retirement():
+            plan = plan_stack(stack)
+    except KitError as error:
+        raise KitError([dataclasses.replace(p, position=_at_ref(p.position, ref, base_root)) for p in error.problems]) from None
+    return dataclasses.replace(plan, manifest=f"{ref}:{os.path.relpath(plan.manifest, base_root)}")
+
+
+def _at_ref(position: Position, ref: str, base_root: str) -> Position:
+    path = os.path.realpath(position.file)
+    if path == base_root or path.startswith(base_root + os.sep):
+        return dataclasses.replace(position, file=f"{ref}:{os.path.relpath(path, base_root)}")
+    return position
+
+
+def stack_diffs(root: str, ref: str, names: list[str] | None) -> list[StackDiff]:
+    head = {stack.name: stack for stack in discover(root)}
+    with revision(root, ref) as base_root:
+        base = {stack.name: stack for stack in discover(base_root)}
+        wanted = names or sorted(set(head) | set(base))
+        unknown = [name for name in wanted if name not in head and name not in base]
+        if unknown:
+            raise KitError([Problem.at(display(os.path.join(root, "stacks")),
+                                       f"no stack {', '.join(unknown)} here or at {ref}")])
+        diffs = [diff_plans(name, _plan_at(base.get(name), ref, base_root),
+                            plan_stack(head[name]) if name in head else None)
+                 for name in wanted]
+    return _with_pooled_quota(diffs, list(head.values()))
+
+
+def _with_pooled_quota(diffs: list[StackDiff], head: list[Stack]) -> list[StackDiff]:
+    """Quota in the summary is the subscription's: every stack of the working tree that deploys
+    into it counts (one that is invalid is `validate`'s to report, and a diffed one was planned)."""
+    manifests = []
+    for stack in head:
+        try:
+            manifests += stack_manifests([stack])
+        except KitError:
+            continue
+    uses = shared_use(manifests)
+    return [dataclasses.replace(d, quotas=tuple(u for u in uses if d.stack in u.stacks)) for d in diffs]
+
+
+def run(args: argparse.Namespace) -> int:
+    diffs = stack_diffs(project_root(), args.base, args.stack)
+    REPORTERS[args.format](diffs, args.base, sys.stdout)
+    if args.fail_on_destructive and any(diff.destructive for diff in diffs):
+        return EXIT_DESTRUCTIVE
+    return EXIT_CHANGES if any(diff.changes or diff.base is None or diff.head is None for diff in diffs) else EXIT_NO_CHANGES

@@ -1,0 +1,107 @@
+"""Plans for people (a tree in the spirit of `pulumi preview`) and for programs (JSON)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any, TextIO
+
+from foundry_kit.azure import describe
+from foundry_kit.preview.plan import Plan, PlannedResource, plan_document
+from foundry_kit.words import plural
+
+ITEM = "azure-native:cognitiveservices:RaiBlocklistItem"
+# The order a reviewer reads an account in.
+TYPE_ORDER = [
+    "azure-native:resources:ResourceGroup",
+    "azure-native:cognitiveservices:Account",
+    "azure-native:cognitiveservices:RaiBlocklist",
+    "azure-native:cognitiveservices:RaiPolicy",
+    "azure-native:cognitiveservices:Deployment",
+    "azure-native:cognitiveservices:Project",
+    "azure-native:network:PrivateEndpoint",
+    "azure-native:network:PrivateDnsZoneGroup",
+    "azure-native:monitor:DiagnosticSetting",
+    "azure-native:authorization:RoleAssignment",
+    "azure-native:machinelearningservices:Workspace",
+    "azure-native:storage:StorageAccount",
+    "azure-native:keyvault:Vault",
+    "azure-native:machinelearningservices:MarketplaceSubscription",
+    "azure-native:machinelearningservices:ServerlessEndpoint",
+    "azure-native:machinelearningservices:OnlineEndpoint",
+    "azure-native:machinelearningservices:OnlineDeployment",
+]
+
+
+def reading_order(resource: PlannedResource) -> tuple[int, str]:
+    type_ = describe.DEPLOYMENT if describe.is_deployment(resource.type, resource.inputs) else resource.type
+    rank = TYPE_ORDER.index(type_) if type_ in TYPE_ORDER else len(TYPE_ORDER)
+    return rank, resource.name
+
+
+def line(resource: PlannedResource, plan: Plan, items: Counter[str]) -> str:
+    """`deployment grok-3  (xAI grok-3 1 · GlobalStandard capacity 200 · ...)`."""
+    title = describe.title(resource.type, resource.inputs, resource.name)
+    facts = [describe.details(resource.type, resource.inputs)]
+    if resource.type == "azure-native:cognitiveservices:Account" or describe.is_hub(resource.type, resource.inputs):
+        title += f" [{plan.account_label(resource.account)}]"
+    if resource.type == "azure-native:cognitiveservices:RaiBlocklist":
+        facts.append(plural(items[resource.name], "item"))
+    if resource.protect:
+        facts.append("protected")
+    shown = " · ".join(filter(None, facts))
+    return f"{title}  ({shown})" if shown else title
+
+
+def groups(plan: Plan) -> list[tuple[str | None, list[PlannedResource]]]:
+    """Resources outside any account first, then each account with everything under it."""
+    shown = sorted((r for r in plan.resources if r.type != ITEM), key=reading_order)
+    accounts = sorted({r.account for r in shown if r.account}, key=lambda a: plan.account_label(a) or "")
+    return [(None, [r for r in shown if r.account is None])] + [(a, [r for r in shown if r.account == a]) for a in accounts]
+
+
+def _outputs(value: Any, prefix: str, out: TextIO) -> None:
+    """Flattened; a collection of large objects (the deployments) prints its names only."""
+    if isinstance(value, dict) and value and all(isinstance(v, dict) and len(v) > 3 for v in value.values()) and prefix.count(".") > 1:
+        print(f"    {prefix}: {', '.join(sorted(value))}", file=out)
+    elif isinstance(value, dict) and value:
+        for key in sorted(value):
+            _outputs(value[key], f"{prefix}.{key}" if prefix else key, out)
+    else:
+        print(f"    {prefix}: {value if isinstance(value, str) else json.dumps(value)}", file=out)
+
+
+def text(plans: list[Plan], out: TextIO) -> None:
+    for plan in plans:
+        items = Counter(r.name.rsplit("/", 1)[0] for r in plan.resources if r.type == ITEM)
+        print(f"Stack {plan.stack} ({plan.manifest}): {plural(len(plan.resources), 'resource')} to create "
+              f"(offline plan: Pulumi's mock engine, no cloud access)", file=out)
+        for warning in plan.warnings:
+            print(f"  {warning}", file=out)
+        for account, resources in groups(plan):
+            for resource in resources:
+                nested = account is not None and resource.type != "azure-native:cognitiveservices:Account" \
+                    and not describe.is_hub(resource.type, resource.inputs)
+                print(f"{'      ' if nested else '  '}+ {line(resource, plan, items)}", file=out)
+        if plan.quotas:
+            print("  Quota (capacity requested / budget):", file=out)
+            for quota in plan.quotas:
+                budget = quota.limit if quota.limit is not None else "no budget"
+                print(f"    {quota.label}: {quota.requested} / {budget}  ({', '.join(quota.deployments) or 'unused'})", file=out)
+        if plan.core_quotas:
+            print("  VM cores of managed online deployments (requested / budget):", file=out)
+            for cores in plan.core_quotas:
+                budget = cores.limit if cores.limit is not None else "no budget"
+                print(f"    {cores.location} {cores.vm_family}: {cores.requested} / {budget}  "
+                      f"({', '.join(cores.deployments) or 'unused'})", file=out)
+        print("  Outputs:", file=out)
+        _outputs(plan.outputs, "", out)
+        print(file=out)
+
+
+def as_json(plans: list[Plan], out: TextIO) -> None:
+    json.dump({"stacks": [plan_document(plan) for plan in plans]}, out, indent=2, sort_keys=True)
+    out.write("\n")
+
+
+REPORTERS = {"text": text, "json": as_json}

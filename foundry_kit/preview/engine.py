@@ -1,0 +1,235 @@
+"""Run the real Pulumi program (`__main__.py`) in-process under Pulumi's mock engine and
+record the resource graph it registers: no Pulumi CLI, no provider plugin, no cloud.
+
+Pulumi's `Mocks` never see resource options, so `RecordingMonitor` records them where the
+SDK hands them over: at `MockMonitor.RegisterResource` (type, name, parent, dependencies,
+protect, deletedWith, replaceWith, inputs). Each run gets a fresh `contextvars.Context`, so runs in one
+process never share the SDK's ambient state (root stack, settings).
+
+Two modes. `preview=False` (the tests): every resource gets an ARM-shaped id and what Azure
+computes, so code inside `.apply` runs. `preview=True` (`foundry-kit plan`): like `pulumi
+preview` of a new stack, ids and values Azure computes are unknown, and inputs derived from
+them are recorded as `UNKNOWN`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import gc
+import logging
+import os
+import runpy
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import pulumi
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+from pulumi.runtime.settings import get_root_resource
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from foundry_kit.words import UNKNOWN
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PROGRAM = os.path.join(REPO, "__main__.py")
+PROJECT = "foundry-kit"
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+TENANT = "00000000-0000-0000-0000-00000000aaaa"
+CLIENT = "00000000-0000-0000-0000-00000000bbbb"
+
+# The input that carries each resource type's Azure name.
+AZURE_NAME_INPUT = {
+    "azure-native:resources:ResourceGroup": "resourceGroupName",
+    "azure-native:cognitiveservices:Account": "accountName",
+    "azure-native:cognitiveservices:Deployment": "deploymentName",
+    "azure-native:resources:Resource": "resourceName",  # the generic resource (Anthropic deployments)
+    "azure-native:cognitiveservices:RaiPolicy": "raiPolicyName",
+    "azure-native:cognitiveservices:RaiBlocklist": "raiBlocklistName",
+    "azure-native:cognitiveservices:RaiBlocklistItem": "raiBlocklistItemName",
+    "azure-native:cognitiveservices:Project": "projectName",
+    "azure-native:network:PrivateEndpoint": "privateEndpointName",
+    "azure-native:network:PrivateDnsZoneGroup": "privateDnsZoneGroupName",
+    "azure-native:monitor:DiagnosticSetting": "name",
+    "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+    "azure-native:machinelearningservices:Workspace": "workspaceName",
+    "azure-native:machinelearningservices:MarketplaceSubscription": "name",
+    "azure-native:machinelearningservices:ServerlessEndpoint": "name",
+    "azure-native:machinelearningservices:OnlineEndpoint": "endpointName",
+    "azure-native:machinelearningservices:OnlineDeployment": "deploymentName",
+    "azure-native:storage:StorageAccount": "accountName",
+    "azure-native:keyvault:Vault": "vaultName",
+}
+
+
+@dataclass
+class Registration:
+    type: str
+    name: str
+    urn: str
+    parent: str
+    custom: bool
+    protect: bool
+    deleted_with: str
+    replace_with: list[str]
+    dependencies: list[str]
+    inputs: dict[str, Any]
+
+    @property
+    def azure_name(self) -> str | None:
+        key = AZURE_NAME_INPUT.get(self.type)
+        return self.inputs.get(key) if key else None
+
+
+@dataclass
+class Graph:
+    resources: list[Registration] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    messages: list[tuple[str, str]] = field(default_factory=list)  # (level, message) the program logged
+
+    def of_type(self, type_: str) -> list[Registration]:
+        return [r for r in self.resources if r.type == type_]
+
+    def by_urn(self) -> dict[str, Registration]:
+        return {r.urn: r for r in self.resources}
+
+
+# Endpoint type -> (where in `properties` Azure puts the scoring URI, the URI the mock makes up).
+_SCORING_URI = {
+    "azure-native:machinelearningservices:ServerlessEndpoint": (
+        ("inferenceEndpoint", "uri"), "https://{name}.{location}.models.ai.azure.com"),
+    "azure-native:machinelearningservices:OnlineEndpoint": (
+        ("scoringUri",), "https://{name}.{location}.inference.ml.azure.com/score"),
+}
+
+
+class FoundryMocks(Mocks):
+    """Echo inputs as state, add an ARM-shaped id and what Azure computes (name, endpoint, scoring URIs)."""
+
+    def __init__(self, preview: bool = False):
+        self.preview = preview
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        state = dict(args.inputs)
+        name = state.get(AZURE_NAME_INPUT.get(args.typ, ""), args.name)
+        state["name"] = name
+        if args.typ == "azure-native:cognitiveservices:Account":
+            subdomain = state.get("properties", {}).get("customSubDomainName", name)
+            endpoint = rpc.UNKNOWN if self.preview else f"https://{subdomain}.cognitiveservices.azure.com/"
+            state["properties"] = {**state.get("properties", {}), "endpoint": endpoint}
+        identities = state.get("identity", {}).get("userAssignedIdentities") if isinstance(state.get("identity"), dict) else None
+        if isinstance(identities, list):  # inputs list the ids; Azure answers with a map of them
+            state["identity"] = {**state["identity"], "userAssignedIdentities": {i: {} for i in identities}}
+        scoring = _SCORING_URI.get(args.typ)
+        if scoring:  # the scoring URI Azure assigns an endpoint (these hosts are the mock's, not Azure's contract)
+            path, template = scoring
+            uri = rpc.UNKNOWN if self.preview else template.format(name=name, location=state.get("location", ""))
+            properties = dict(state.get("properties", {}))
+            properties[path[0]] = {path[1]: uri} if len(path) > 1 else uri
+            state["properties"] = properties
+        if self.preview:
+            return "", state
+        group = state.get("resourceGroupName", "rg")
+        provider = args.typ.split(":")[1]
+        return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/{provider}/{name}", state
+
+    def call(self, args: MockCallArgs) -> dict[str, Any]:
+        if args.token == "azure-native:authorization:getClientConfig":
+            return {"subscriptionId": SUBSCRIPTION, "tenantId": TENANT, "clientId": CLIENT, "objectId": CLIENT}
+        return {}
+
+
+class RecordingMonitor(MockMonitor):
+    def __init__(self, mocks: Mocks):
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.registrations.append(Registration(
+                type=request.type,
+                name=request.name,
+                urn=response.urn,
+                parent=request.parent,
+                custom=request.custom,
+                protect=request.protect,
+                deleted_with=request.deletedWith,
+                replace_with=sorted(request.replace_with),
+                dependencies=sorted(set(request.dependencies)),
+                inputs=_known(rpc.deserialize_properties(request.object)),
+            ))
+        return response
+
+
+
+
+def _known(value: Any) -> Any:
+    """Recorded values as plain data: a value unknown until apply becomes `UNKNOWN`."""
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {key: _known(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_known(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # the wire carries every number as a double; ARM integers read as integers
+    return value
+
+
+def run_program(stack: str, config: dict[str, str] | None = None, preview: bool = False) -> Graph:
+    """Run `__main__.py` for `stack` under mocks and return what it registered."""
+    return run_function(lambda: runpy.run_path(PROGRAM, run_name="__main__"), stack, config, preview)
+
+
+def run_function(program: Callable[[], Any], stack: str, config: dict[str, str] | None = None,
+                 preview: bool = False) -> Graph:
+    """Run any Pulumi program function under the same mocks (benchmarks compare with it)."""
+    return contextvars.Context().run(_run, program, stack, config or {}, preview)
+
+
+class _Messages(logging.Handler):
+    """Keeps what the program logs (`pulumi.log`) instead of printing it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append((record.levelname.lower(), record.getMessage()))
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A run allocates millions of objects that live until it ends; with Python's default
+    thresholds the cyclic collector rescans them again and again (half the time of a plan of
+    3,500 resources). Older objects are frozen and collections made rarer for the run."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 100, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+def _run(program: Callable[[], Any], stack: str, config: dict[str, str], preview: bool) -> Graph:
+    with _fewer_collections():
+        return _run_program(program, stack, config, preview)
+
+
+def _run_program(program: Callable[[], Any], stack: str, config: dict[str, str], preview: bool) -> Graph:
+    monitor = RecordingMonitor(FoundryMocks(preview))
+    messages = _Messages()
+    logger = logging.Logger("foundry-kit.program")
+    logger.addHandler(messages)
+    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor, logger=logger)
+    set_all_config(dict(config))
+    _sync_await(run_pulumi_func(program))
+    root = get_root_resource()
+    outputs = _sync_await(pulumi.Output.from_input(root.outputs).future(with_unknowns=True)) if root is not None else {}
+    return Graph(monitor.registrations, _known(outputs or {}), messages.messages)

@@ -1,0 +1,74 @@
+"""Which manifest belongs to which Pulumi stack.
+
+Stack `dev` has its Pulumi config in `stacks/Pulumi.dev.yaml` and its manifest in
+`stacks/dev.yaml`, unless the config key `foundry-kit:manifest` names another file
+(relative to the project root).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from foundry_kit.manifest.loader import load_stack_config
+
+CONFIG_KEY = "foundry-kit:manifest"
+SUBSCRIPTION_KEY = "azure-native:subscriptionId"
+STACK_DIR = "stacks"
+
+
+@dataclass(frozen=True)
+class Stack:
+    name: str
+    config_file: str
+    manifest_file: str
+
+
+def program_config(stack: Stack) -> dict[str, str]:
+    """The stack's Pulumi config as the program sees it, with the manifest as an absolute path.
+    Secure values cannot be decrypted offline and are left out: the kit's program reads none."""
+    config = {key: value if isinstance(value, str) else json.dumps(value)
+              for key, value in load_stack_config(stack.config_file).items()
+              if not (isinstance(value, dict) and "secure" in value)} if stack.config_file else {}
+    config[CONFIG_KEY] = os.path.abspath(stack.manifest_file)
+    return config
+
+
+def subscription_of(stack: Stack) -> str | None:
+    """The subscription the stack deploys to, when its Pulumi config says (`azure-native:subscriptionId`)."""
+    value = load_stack_config(stack.config_file).get(SUBSCRIPTION_KEY) if stack.config_file else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def manifest_path(root: str, stack: str, configured: str | None) -> str:
+    """The manifest of `stack`, as a path relative to the working directory when possible."""
+    path = os.path.join(root, configured) if configured else os.path.join(root, STACK_DIR, f"{stack}.yaml")
+    return display(path)
+
+
+def find_root(start: str = ".") -> str | None:
+    """The nearest directory at or above `start` that holds a Pulumi.yaml."""
+    here = Path(start).resolve()
+    for directory in (here, *here.parents):
+        if (directory / "Pulumi.yaml").is_file():
+            return str(directory)
+    return None
+
+
+def discover(root: str) -> list[Stack]:
+    """Every stack that has a `stacks/Pulumi.<stack>.yaml`, with its manifest."""
+    stacks = []
+    for config_file in sorted(Path(root, STACK_DIR).glob("Pulumi.*.yaml")):
+        name = config_file.name[len("Pulumi."):-len(".yaml")]
+        configured = load_stack_config(str(config_file)).get(CONFIG_KEY)
+        stacks.append(Stack(name, display(str(config_file)),
+                            manifest_path(root, name, configured if isinstance(configured, str) else None)))
+    return stacks
+
+
+def display(path: str) -> str:
+    """A path relative to the working directory when it is under it, else as given."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

@@ -1,0 +1,1 @@
+"""The JSON Schemas of the manifest and of the kit's data files (read by foundry_kit.manifest.schema)."""

@@ -1,0 +1,204 @@
+"""The official ARM REST specification of Microsoft.CognitiveServices, as a checker of what the kit sends.
+
+`problems(type, inputs)` turns a resource's Pulumi inputs into the PUT azure-native makes
+(path parameters apart, the rest as the JSON body) and lists every way that request departs
+from the spec's create-or-update operation: path parameters against their patterns and
+lengths, the body against the operation's body schema (JSON Schema draft 4, `$ref`s across
+files resolved with `referencing`), plus two things draft 4 does not check: read-only
+properties sent, and keys the definition does not declare (ARM definitions rarely say
+`additionalProperties: false`, so a misspelt key would otherwise pass).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+from jsonschema import Draft4Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+if TYPE_CHECKING:
+    from referencing._core import Resolver
+
+API_VERSION = "2025-06-01"
+SPEC_ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "arm-spec", "specification")
+SPEC = os.path.join(SPEC_ROOT, "cognitiveservices", "resource-manager", "Microsoft.CognitiveServices", "stable",
+                    API_VERSION, "cognitiveservices.json")
+PROVIDER = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.CognitiveServices/"
+
+# Each azure-native resource type and the ARM path its create-or-update PUTs to.
+PUT_PATHS = {
+    "azure-native:cognitiveservices:Account": "accounts/{accountName}",
+    "azure-native:cognitiveservices:Deployment": "accounts/{accountName}/deployments/{deploymentName}",
+    "azure-native:cognitiveservices:RaiPolicy": "accounts/{accountName}/raiPolicies/{raiPolicyName}",
+    "azure-native:cognitiveservices:RaiBlocklist": "accounts/{accountName}/raiBlocklists/{raiBlocklistName}",
+    "azure-native:cognitiveservices:RaiBlocklistItem":
+        "accounts/{accountName}/raiBlocklists/{raiBlocklistName}/raiBlocklistItems/{raiBlocklistItemName}",
+    "azure-native:cognitiveservices:Project": "accounts/{accountName}/projects/{projectName}",
+}
+
+
+# The generic resource (`resources:Resource`), which the kit uses for Anthropic deployments: the
+# child types of an account it may write, as the typed resource whose operation applies (and that
+# resource's name input); and the properties the RP takes that this spec version does not declare.
+GENERIC = "azure-native:resources:Resource"
+GENERIC_CHILDREN = {"deployments": ("azure-native:cognitiveservices:Deployment", "deploymentName")}
+UNDECLARED = {"azure-native:cognitiveservices:Deployment": ("modelProviderData",)}
+_GENERIC_ONLY = ("apiVersion", "resourceProviderNamespace", "parentResourcePath", "resourceType", "resourceName")
+
+
+def as_typed(inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A generic resource's inputs as the typed resource it writes (same path and body), less its
+    own inputs (`apiVersion`, the path parts) and the properties the spec does not declare."""
+    parent = inputs.get("parentResourcePath")
+    child = GENERIC_CHILDREN.get(str(inputs.get("resourceType")))
+    if inputs.get("resourceProviderNamespace") != "Microsoft.CognitiveServices" or child is None \
+            or not isinstance(parent, str) or not parent.startswith("accounts/"):
+        return GENERIC, inputs
+    typed, name_input = child
+    body = {key: value for key, value in inputs.items() if key not in _GENERIC_ONLY}
+    body["properties"] = {key: value for key, value in body.get("properties", {}).items()
+                          if key not in UNDECLARED.get(typed, ())}
+    return typed, {**body, "accountName": parent[len("accounts/"):], name_input: inputs.get("resourceName")}
+
+
+def problems(type_: str, inputs: dict[str, Any]) -> list[str]:
+    """Every departure from the spec of the PUT azure-native makes for a resource with these inputs."""
+    if type_ == GENERIC:
+        type_, inputs = as_typed(inputs)
+    if type_ not in PUT_PATHS:
+        return [f"{type_}: no ARM operation known for this type (add it to testing.arm_spec.PUT_PATHS)"]
+    body = to_wire(inputs)
+    put = _spec()["paths"][PROVIDER + PUT_PATHS[type_]]["put"]
+    parameters = [_lookup(p) if "$ref" in p else p for p in put["parameters"]]
+    found: list[str] = []
+    for parameter in parameters:
+        if parameter["in"] == "path":
+            found += _path_problems(parameter, body.pop(parameter["name"], None))
+    for parameter in parameters:
+        if parameter["in"] == "body":
+            found += body_problems(body, parameter["schema"]["$ref"])
+    return found
+
+
+def body_problems(body: dict[str, Any], ref: str) -> list[str]:
+    """`body` against the schema at `ref` (relative to the spec file, e.g. `#/definitions/Deployment`)."""
+    schema = {"$ref": _uri(SPEC) + ref}
+    validator = Draft4Validator(schema, registry=_registry())
+    found = [f"{_pointer(tuple(error.absolute_path))}: {error.message}" for error in validator.iter_errors(body)]
+    return found + list(_walk(body, schema, _registry().resolver(), ()))
+
+
+def to_wire(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs as azure-native puts them on the wire.
+
+    Pulumi carries every number as a double, which the provider writes as JSON `15`, not
+    `15.0`; and it takes `identity.userAssignedIdentities` as a list of resource ids where ARM
+    wants a map from id to `{}`.
+    """
+    wire = _numbers(inputs)
+    identity = wire.get("identity")
+    if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+        identity["userAssignedIdentities"] = {id_: {} for id_ in identity["userAssignedIdentities"]}
+    return wire
+
+
+def _path_problems(parameter: dict[str, Any], value: Any) -> list[str]:
+    name = parameter["name"]
+    if value is None:
+        return [] if name == "subscriptionId" else [f"{name}: required path parameter not set"]
+    rules = {key: parameter[key] for key in ("type", "pattern", "minLength", "maxLength", "enum") if key in parameter}
+    return [f"{name} (path): {error.message}" for error in Draft4Validator(rules).iter_errors(value)]
+
+
+def _walk(value: Any, schema: dict[str, Any], resolver: Resolver, path: tuple[Any, ...]) -> Iterator[str]:
+    """Read-only and undeclared keys in `value`, through `$ref`, `allOf`, `items` and `additionalProperties`."""
+    schema, resolver = _follow(schema, resolver)
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for index, item in enumerate(value):
+            yield from _walk(item, schema["items"], resolver, path + (index,))
+    if not isinstance(value, dict):
+        return
+    declared = dict(_properties(schema, resolver))
+    additional = schema.get("additionalProperties")
+    if not declared and additional is None:
+        return  # a free-form object
+    for key, item in value.items():
+        where = _pointer(path + (key,))
+        if key in declared:
+            subschema, subresolver = declared[key]
+            if _read_only(subschema, subresolver):
+                yield f"{where}: read-only property sent"
+            else:
+                yield from _walk(item, subschema, subresolver, path + (key,))
+        elif isinstance(additional, dict):
+            yield from _walk(item, additional, resolver, path + (key,))
+        elif additional is not True:
+            yield f"{where}: not a property of the spec (it has: {', '.join(sorted(declared))})"
+
+
+def _properties(schema: dict[str, Any], resolver: Resolver) -> Iterator[tuple[str, tuple[dict[str, Any], Resolver]]]:
+    """The declared properties of `schema`, its `allOf` parents' first so that its own win."""
+    for parent in schema.get("allOf", []):
+        yield from _properties(*_follow(parent, resolver))
+    for name, subschema in schema.get("properties", {}).items():
+        yield name, (subschema, resolver)
+
+
+def _read_only(schema: dict[str, Any], resolver: Resolver) -> bool:
+    """Marked read-only beside its `$ref` (where draft 4 ignores it) or in the definition it refers to."""
+    return bool(schema.get("readOnly") or _follow(schema, resolver)[0].get("readOnly"))
+
+
+def _follow(schema: dict[str, Any], resolver: Resolver) -> tuple[dict[str, Any], Resolver]:
+    while "$ref" in schema:
+        resolved = resolver.lookup(schema["$ref"])
+        schema, resolver = resolved.contents, resolved.resolver
+    return schema, resolver
+
+
+def _lookup(reference: dict[str, Any]) -> dict[str, Any]:
+    """A `{"$ref": ...}` of the spec file (such as a shared parameter), resolved."""
+    return _registry().resolver(_uri(SPEC)).lookup(reference["$ref"]).contents
+
+
+def _numbers(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_numbers(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@lru_cache(maxsize=None)
+def _spec() -> dict[str, Any]:
+    with open(SPEC, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=None)
+def _registry() -> Registry:
+    """Spec files by `file:` URI, each read once, when a `$ref` first reaches it."""
+    return Registry(retrieve=_resource)
+
+
+@lru_cache(maxsize=None)
+def _resource(uri: str) -> Resource:
+    with open(url2pathname(urlparse(uri).path), encoding="utf-8") as handle:
+        return Resource.from_contents(json.load(handle), default_specification=DRAFT4)
+
+
+def _uri(path: str) -> str:
+    return Path(path).resolve().as_uri()
+
+
+def _pointer(path: tuple[Any, ...]) -> str:
+    return "/" + "/".join(str(part) for part in path) if path else "(body)"

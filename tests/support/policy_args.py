@@ -1,0 +1,76 @@
+"""Policy-pack arguments without the Pulumi engine: the one place that calls pulumi_policy's
+constructors (public, but not a documented test API, and their positional signatures have
+grown over releases), so a change there is fixed here only.
+
+`stack_args(graph)` turns what the mock engine recorded (`foundry_kit.preview.engine.run_program`)
+into the `StackValidationArgs` a stack policy receives: properties behind the SDK's
+unknown-checking proxy, values unknown until apply as the SDK's unknown sentinels, parents and
+dependencies as resource objects, `protect` in the resource options.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Sequence
+
+from pulumi_policy import (Policy, PolicyCustomTimeouts, PolicyResource, PolicyResourceOptions, StackValidationArgs,
+                           StackValidationPolicy)
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+
+from foundry_kit.preview.engine import UNKNOWN, Graph
+
+
+def resource(type_: str, props: Mapping[str, Any], urn: str, name: str, *, protect: bool = False,
+             parent: PolicyResource | None = None, dependencies: Sequence[PolicyResource] = (),
+             property_dependencies: Mapping[str, Sequence[PolicyResource]] | None = None) -> PolicyResource:
+    """One resource as a stack policy sees it (`UNKNOWN` values become the SDK's unknowns)."""
+    options = PolicyResourceOptions(protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], parent.urn if parent else None)
+    return PolicyResource(type_, unknown_checking_proxy(_sentinels(dict(props))), urn, name, options, None, parent,
+                          list(dependencies), {key: list(deps) for key, deps in (property_dependencies or {}).items()})
+
+
+def stack_args(resources: Graph | Iterable[PolicyResource], config: Mapping[str, Any] | None = None,
+               stack_tags: Mapping[str, str] | None = None) -> StackValidationArgs:
+    """The arguments of a stack validation: from a recorded graph, or from resources built with `resource`."""
+    if isinstance(resources, Graph):
+        resources = _from_graph(resources)
+    return StackValidationArgs(list(resources), dict(config) if config else None, dict(stack_tags) if stack_tags else None)
+
+
+def run_stack_policies(policies: Iterable[Policy], args: StackValidationArgs) -> list[tuple[str, str, str, str]]:
+    """Run every enabled stack policy as the engine would: (policy, enforcement level, message, urn)
+    for each violation reported."""
+    reported: list[tuple[str, str, str, str]] = []
+    for policy in policies:
+        level = policy.enforcement_level.value if policy.enforcement_level else "advisory"
+        if level == "disabled" or not isinstance(policy, StackValidationPolicy):
+            continue
+
+        def report(message: str, urn: str | None = None, policy: Policy = policy, level: str = level) -> None:
+            reported.append((policy.name, level, message, urn or ""))
+
+        policy.validate(args, report)
+    return reported
+
+
+def _from_graph(graph: Graph) -> list[PolicyResource]:
+    registrations = sorted(graph.resources, key=lambda r: r.urn)
+    built: dict[str, PolicyResource] = {}
+    for registration in registrations:
+        built[registration.urn] = resource(registration.type, registration.inputs if registration.custom else {},
+                                           registration.urn, registration.name, protect=registration.protect)
+    for registration in registrations:
+        item = built[registration.urn]
+        item.parent = built.get(registration.parent)
+        item.opts.parent = registration.parent or None
+        item.dependencies = [built[urn] for urn in registration.dependencies if urn in built]
+    return [built[r.urn] for r in registrations]
+
+
+def _sentinels(value: Any) -> Any:
+    if value == UNKNOWN:
+        return UNKNOWN_STRING_VALUE
+    if isinstance(value, dict):
+        return {key: _sentinels(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_sentinels(item) for item in value]
+    return value
