@@ -19,6 +19,7 @@ from foundry_kit.cli.commands.diff import stack_diffs
 from foundry_kit.cli.diff_report import as_json, markdown, text
 from foundry_kit.preview.engine import REPO
 from foundry_kit.manifest.loader import load
+from support.golden import assert_text_matches_golden
 from support.manifests import shuffled
 
 
@@ -184,12 +185,7 @@ def test_destructive_and_weakening_changes_come_first(changed) -> None:
 
 
 def test_markdown_report_matches_golden(changed) -> None:
-    golden = os.path.join(REPO, "tests", "golden", "diff.md")
-    if os.environ.get("UPDATE_GOLDEN") == "1" or not os.path.exists(golden):
-        with open(golden, "w", encoding="utf-8") as handle:
-            handle.write(changed[1]["markdown"])
-    with open(golden, encoding="utf-8") as handle:
-        assert changed[1]["markdown"] == handle.read()
+    assert_text_matches_golden(changed[1]["markdown"], os.path.join(REPO, "tests", "golden", "diff.md"))
 
 
 def test_exit_codes_say_changes_and_destructive_changes(project, capsys) -> None:

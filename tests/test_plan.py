@@ -11,7 +11,7 @@ from foundry_kit.preview.engine import REPO, UNKNOWN
 from foundry_kit.preview.plan import plan_document, plan_stack
 from foundry_kit.cli.plan_report import text
 from foundry_kit.project.stacks import discover
-from support.golden import assert_matches_golden
+from support.golden import assert_matches_golden, assert_text_matches_golden
 
 GOLDEN = os.path.join(REPO, "tests", "golden")
 STACKS = {stack.name: stack for stack in discover(REPO)}
@@ -31,12 +31,7 @@ def test_plan_matches_golden(stack: str) -> None:
 def test_plan_text_matches_golden(prod_plan, tmp_path) -> None:
     out = io.StringIO()
     text([prod_plan], out)
-    golden = os.path.join(GOLDEN, "plan-prod.txt")
-    if os.environ.get("UPDATE_GOLDEN") == "1" or not os.path.exists(golden):
-        with open(golden, "w", encoding="utf-8") as handle:
-            handle.write(out.getvalue())
-    with open(golden, encoding="utf-8") as handle:
-        assert out.getvalue() == handle.read()
+    assert_text_matches_golden(out.getvalue(), os.path.join(GOLDEN, "plan-prod.txt"))
 
 
 def test_values_azure_computes_are_unknown_and_everything_else_is_known(prod_plan) -> None:

@@ -35,11 +35,27 @@ def dumps(document: dict[str, Any]) -> str:
 
 
 def assert_matches_golden(document: dict[str, Any], path: str) -> None:
-    """Compare with the golden file; `UPDATE_GOLDEN=1 pytest` rewrites it instead."""
-    text = dumps(document)
-    if os.environ.get("UPDATE_GOLDEN") == "1" or not os.path.exists(path):
+    """Compare the document's stable JSON with the golden file at path."""
+    assert_text_matches_golden(dumps(document), path)
+
+
+def assert_text_matches_golden(text: str, path: str) -> None:
+    """Compare with the golden file. A missing golden file fails (a fresh clone must not write
+    its own expectations); `UPDATE_GOLDEN=1 pytest ...` writes or rewrites it, for review."""
+    if os.environ.get("UPDATE_GOLDEN") == "1":
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
+    if not os.path.exists(path):
+        raise AssertionError(
+            f"golden file {path} is missing; write it with `UPDATE_GOLDEN=1 .venv/bin/python -m pytest -q "
+            f"{_current_test()}`, inspect it, and commit it"
+        )
     with open(path, encoding="utf-8") as handle:
         expected = handle.read()
-    assert text == expected, f"graph differs from {path}; inspect, then UPDATE_GOLDEN=1 pytest to accept"
+    assert text == expected, f"output differs from {path}; inspect, then UPDATE_GOLDEN=1 pytest to accept"
+
+
+def _current_test() -> str:
+    """The node id of the running test (pytest sets it), or the tests folder."""
+    current = os.environ.get("PYTEST_CURRENT_TEST", "")
+    return current.rsplit(" ", 1)[0] if current else "tests"
