@@ -118,7 +118,7 @@ def load_pack(monkeypatch: pytest.MonkeyPatch, stack: str | None, config: dict[s
     monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config or {}))
     namespace = runpy.run_path(str(REPO / "policy" / "__main__.py"), run_name="pack_under_test")
     assert namespace["PACK_NAME"] == PACK_NAME
-    return namespace["pack_policies"]()
+    return namespace["pack_policies"](namespace["GUARDRAILS"])
 
 
 def levels(pack: list) -> dict[str, str]:
@@ -231,5 +231,5 @@ def test_rai_policy_entries_read_back_to_the_manifest_settings() -> None:
 def test_policy_pack_files_are_wired() -> None:
     text = (REPO / "policy" / "PulumiPolicy.yaml").read_text()
     assert "runtime:" in text and "name: python" in text and "virtualenv: ../.venv" in text
-    assert 'PolicyPack(PACK_NAME' in (REPO / "policy" / "__main__.py").read_text()
+    assert "serve(GUARDRAILS)" in (REPO / "policy" / "__main__.py").read_text()
     assert (version("pulumi"), version("pulumi-policy")) == ("3.272.0", "1.21.0")  # the pins of pyproject.toml

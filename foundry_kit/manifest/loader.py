@@ -86,6 +86,15 @@ def load_stack_config(path: str) -> dict[str, Any]:
     return values if isinstance(values, dict) else {}
 
 
+def load_project_file(path: str) -> dict[str, Any]:
+    """The mapping of a Pulumi project file (`Pulumi.yaml`)."""
+    tree = _parse(path)
+    data = _flatten(tree, (), {}, {}) if tree is not None else None
+    if not isinstance(data, dict):
+        raise KitError([Problem(Position(path), "", "a Pulumi project file must be a YAML mapping with a 'name'")])
+    return data
+
+
 def _load_tree(path: str, chain: tuple[str, ...]) -> _Node:
     tree = _parse(path)
     if tree is None:

@@ -28,15 +28,15 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
-from pulumi.runtime.settings import get_root_resource
+from pulumi.runtime.settings import SETTINGS, get_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from foundry_kit.project.stacks import Project, find_root, load_project
 from foundry_kit.words import UNKNOWN
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PROGRAM = os.path.join(REPO, "__main__.py")
-PROJECT = "foundry-kit"
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the kit's source checkout
+DEFAULT_PROJECT = "foundry-kit"  # the project name outside any project (a bare manifest)
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 TENANT = "00000000-0000-0000-0000-00000000aaaa"
 CLIENT = "00000000-0000-0000-0000-00000000bbbb"
@@ -180,15 +180,26 @@ def _known(value: Any) -> Any:
     return value
 
 
-def run_program(stack: str, config: dict[str, str] | None = None, preview: bool = False) -> Graph:
-    """Run `__main__.py` for `stack` under mocks and return what it registered."""
-    return run_function(lambda: runpy.run_path(PROGRAM, run_name="__main__"), stack, config, preview)
+def run_program(stack: str, config: dict[str, str] | None = None, preview: bool = False,
+                project: Project | None = None) -> Graph:
+    """Run the program of `project` (default: the project of the working directory) for `stack`
+    under mocks, under the project's name, and return what it registered. Outside any project, or
+    in one without a program file, the kit's own program runs (what `foundry-kit init` writes calls it)."""
+    if project is None:
+        root = find_root()
+        project = load_project(root) if root else None
+    if project is not None and os.path.isfile(project.program):
+        program_file = project.program
+        program: Callable[[], Any] = lambda: runpy.run_path(program_file, run_name="__main__")
+    else:
+        from foundry_kit.program import main as program
+    return run_function(program, stack, config, preview, project)
 
 
 def run_function(program: Callable[[], Any], stack: str, config: dict[str, str] | None = None,
-                 preview: bool = False) -> Graph:
+                 preview: bool = False, project: Project | None = None) -> Graph:
     """Run any Pulumi program function under the same mocks (benchmarks compare with it)."""
-    return contextvars.Context().run(_run, program, stack, config or {}, preview)
+    return contextvars.Context().run(_run, program, stack, config or {}, preview, project)
 
 
 class _Messages(logging.Handler):
@@ -217,17 +228,21 @@ def _fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _run(program: Callable[[], Any], stack: str, config: dict[str, str], preview: bool) -> Graph:
+def _run(program: Callable[[], Any], stack: str, config: dict[str, str], preview: bool,
+         project: Project | None) -> Graph:
     with _fewer_collections():
-        return _run_program(program, stack, config, preview)
+        return _run_program(program, stack, config, preview, project)
 
 
-def _run_program(program: Callable[[], Any], stack: str, config: dict[str, str], preview: bool) -> Graph:
+def _run_program(program: Callable[[], Any], stack: str, config: dict[str, str], preview: bool,
+                 project: Project | None) -> Graph:
     monitor = RecordingMonitor(FoundryMocks(preview))
     messages = _Messages()
     logger = logging.Logger("foundry-kit.program")
     logger.addHandler(messages)
-    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor, logger=logger)
+    pulumi.runtime.set_mocks(monitor.mocks, project=project.name if project else DEFAULT_PROJECT, stack=stack,
+                             preview=preview, monitor=monitor, logger=logger)
+    SETTINGS.root_directory = project.root if project else None  # pulumi.get_root_directory(), as the CLI sets it
     set_all_config(dict(config))
     _sync_await(run_pulumi_func(program))
     root = get_root_resource()

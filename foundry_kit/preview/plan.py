@@ -14,7 +14,7 @@ from foundry_kit.preview.engine import Graph, Registration, run_program
 from foundry_kit.errors import Problem
 from foundry_kit.guardrails import stack_environment
 from foundry_kit.project.quota import CoreUse, QuotaUse, core_use, quota_use
-from foundry_kit.project.stacks import Stack, program_config
+from foundry_kit.project.stacks import Stack, program_config, project_of
 from foundry_kit.validate import Validated, load_manifest
 
 ACCOUNT_COMPONENT = "foundry-kit:index:FoundryAccount"
@@ -59,7 +59,8 @@ def record(stack: Stack) -> tuple[Validated, Graph]:
     if invalid), then run the program on it. A bare manifest (no stack config) gets no guardrails."""
     config = program_config(stack)
     environment = stack_environment(stack.name, config) if stack.config_file else None
-    return load_manifest(stack.manifest_file, environment=environment), run_program(stack.name, config, preview=True)
+    return load_manifest(stack.manifest_file, environment=environment), run_program(stack.name, config, preview=True,
+                                                                                      project=project_of(stack))
 
 
 def plan_stack(stack: Stack) -> Plan:

@@ -12,11 +12,41 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from foundry_kit.manifest.loader import load_stack_config
+from foundry_kit.errors import KitError, Position, Problem
+from foundry_kit.manifest.loader import load_project_file, load_stack_config
 
 CONFIG_KEY = "foundry-kit:manifest"
 SUBSCRIPTION_KEY = "azure-native:subscriptionId"
 STACK_DIR = "stacks"
+PROJECT_FILE = "Pulumi.yaml"
+PROGRAM_FILE = "__main__.py"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A Pulumi project: the directory of its Pulumi.yaml, its name, and its program file."""
+    root: str
+    name: str
+    program: str
+
+
+def load_project(root: str) -> Project:
+    """The project whose Pulumi.yaml is in `root` (its `main` option may move the program)."""
+    path = os.path.join(root, PROJECT_FILE)
+    data = load_project_file(path)
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise KitError([Problem(Position(display(path)), "name", "the project needs a name (name: my-project)")])
+    main = data.get("main")
+    program = os.path.join(root, main if isinstance(main, str) else "")
+    return Project(root, name.strip(), program if program.endswith(".py") else os.path.join(program, PROGRAM_FILE))
+
+
+def project_of(stack: Stack) -> Project | None:
+    """The project of `stack`: the nearest Pulumi.yaml above its config file (or its manifest),
+    else above the working directory; None outside any project."""
+    root = find_root(os.path.dirname(os.path.abspath(stack.config_file or stack.manifest_file))) or find_root()
+    return load_project(root) if root else None
 
 
 @dataclass(frozen=True)
@@ -55,6 +85,7 @@ def find_root(start: str = ".") -> str | None:
         if (directory / "Pulumi.yaml").is_file():
             return str(directory)
     return None
+
 
 
 def discover(root: str) -> list[Stack]:
