@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from foundry_kit.catalog.checks import CatalogOptions, catalog_problems
-from foundry_kit.manifest.crosschecks import CHECKS
+from foundry_kit.manifest.checks import CHECKS
 from foundry_kit.manifest.document import Document
 from foundry_kit.errors import KitError, Problem
 from foundry_kit.guardrails import guardrail_problems

@@ -623,7 +623,7 @@ REGRESSIONS = [
     # yaml.reader.ReaderError from _YamlLoader(text), built outside _parse's try (fixed in 756f916)
     pytest.param(b"\x00", id="nul-byte"),
     pytest.param(b"version: 1\x07\n", id="control-character"),
-    # TypeError (unhashable list) in crosschecks.check_quotas: requested.get((location, sku, model)) (fixed in 756f916)
+    # TypeError (unhashable list) in checks.check_quotas: requested.get((location, sku, model)) (fixed in 756f916)
     pytest.param(b"quotas: [{limit: 0, sku: []}]\n", id="quota-unhashable-sku"),
     # ValueError from PyYAML's construct_yaml_int: the 1.1 int resolver accepts '0x_'/'0b_', int('', 16) fails;
     # loader._Converter.scalar caught only ConstructorError
@@ -639,14 +639,14 @@ REGRESSIONS = [
     # ValueError: int() refuses > 4,300 decimal digits (sys.get_int_max_str_digits), in construct_yaml_int
     pytest.param(b"version: " + b"1" * 4301 + b"\n", id="int-over-4300-digits"),
     # a hex literal loads as an int of > 4,300 decimal digits, then ValueError wherever it becomes text:
-    # json.dumps in schema._show, repr in jsonschema's messages, f-strings in crosschecks
+    # json.dumps in schema._show, repr in jsonschema's messages, f-strings in the checks
     pytest.param(b"version: 0x" + b"f" * 3600 + b"\n", id="huge-hex-int"),
     # ValueError (embedded null byte) from os.path.realpath in loader._load_tree
     pytest.param(b'extends: "\\0"\n', id="extends-nul"),
-    # TypeError: len(pe_name) in crosschecks.check_unique_names (80-character check added in 756f916)
+    # TypeError: len(pe_name) in checks.check_unique_names (80-character check added in 756f916)
     pytest.param(b"accounts: {a: {name: acc, privateEndpoints: [{subnetId: a/b/c/d/e/f/g/h/i, name: 5}]}}\n",
                  id="private-endpoint-name-not-a-string"),
-    # OverflowError from re.compile in crosschecks.check_blocklists (only re.error was caught)
+    # OverflowError from re.compile in checks.check_blocklists (only re.error was caught)
     pytest.param(b"blocklists: {bl: {items: [{pattern: 'a{4294967295}', regex: true}]}}\n", id="regex-overflow"),
     # RecursionError from re.compile, same place: 500 nested groups, 1,000 chars (within the schema's maxLength)
     pytest.param(b"blocklists: {bl: {items: [{pattern: '" + b"(" * 500 + b")" * 500 + b"', regex: true}]}}\n",
