@@ -133,7 +133,7 @@ def test_the_example_stacks_share_a_subscription_within_budget(capsys) -> None:
 # --- --live, on fake lists ------------------------------------------------------------------------
 
 class FakeAzure:
-    def __init__(self, subscription: str):
+    def __init__(self, subscription: str, endpoint: str | None = None):
         self.subscription = subscription
 
     def models(self, location: str) -> list[dict]:
@@ -176,4 +176,4 @@ def test_without_the_live_extra_the_live_commands_say_how_to_install_it(project,
         monkeypatch.setitem(sys.modules, module, None)  # an import of any of them fails, installed or not
     assert cli.main(argv) == 1
     err = capsys.readouterr().err
-    assert "the live commands need the optional extra 'live'" in err and "pip install -e '.[live]'" in err
+    assert "the live commands need the optional extra 'live'" in err and "pip install 'foundry-kit[live]'" in err

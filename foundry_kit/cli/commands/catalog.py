@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from typing import Any, TextIO
 
-from foundry_kit.live import client as live
+from foundry_kit.cli import live_options
 from foundry_kit.live.lists import parse_models
 from foundry_kit.catalog.models import CATALOG_FILE, Catalog, CatalogModel, ModelVersion, shipped_catalog
 from foundry_kit.catalog.checks import CATALOG_NAME, today
@@ -32,7 +32,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
                                              f"differs from {CATALOG_NAME} (versions, SKUs, lifecycle and retirement "
                                              "dates) with the edits that would bring it up to date. The file is not "
                                              "written. Needs the extra 'live'.")
-    refresh.add_argument("--subscription", required=True, metavar="ID", help="the subscription to read the list with")
+    live_options.add(refresh, "the subscription to read the list with")
     refresh.add_argument("--location", required=True, metavar="L", help="the location whose models list to read")
     refresh.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     refresh.set_defaults(run=run_refresh)
@@ -102,9 +102,10 @@ def _day(value: date | None) -> str | None:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    live_models = parse_models(live.connect(args.subscription).models(args.location))
+    azure = live_options.connect(args)
+    live_models = parse_models(azure.models(args.location))
     found = refresh(load(display(CATALOG_FILE)), shipped_catalog(), live_models, args.location, today())
-    (refresh_json if args.format == "json" else refresh_text)(found, args.subscription, sys.stdout)
+    (refresh_json if args.format == "json" else refresh_text)(found, azure.subscription, sys.stdout)
     return 0
 
 

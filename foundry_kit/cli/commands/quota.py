@@ -8,7 +8,7 @@ import argparse
 import os
 import sys
 
-from foundry_kit.live import client as live
+from foundry_kit.cli import live_options
 from foundry_kit.live.lists import parse_models, parse_usages
 from foundry_kit.errors import KitError, Problem
 from foundry_kit.project.quota import SharedUse, live_pools, shared_problems, shared_use, stack_manifests
@@ -27,7 +27,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE", help="manifests (default: the manifest of every stack in stacks/)")
     parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="report format (default: text)")
     parser.add_argument("--live", action="store_true", help="compare with Azure's usages list (limit - current value)")
-    parser.add_argument("--subscription", metavar="ID", help="with --live: the subscription to read")
+    live_options.add(parser, "with --live: the subscription to read")
     parser.set_defaults(run=run)
 
 
@@ -60,7 +60,7 @@ def run_live(args: argparse.Namespace, uses: list[SharedUse]) -> int:
     if not stacks:
         raise KitError([Problem.at(".", f"no stack deploys to subscription {args.subscription} "
                                         f"(azure-native:subscriptionId in stacks/Pulumi.<stack>.yaml)")])
-    azure = live.connect(args.subscription)
+    azure = live_options.connect(args)
     locations = sorted({use.key[0] for use in uses if use.contributors})
     models = {location: parse_models(azure.models(location)) for location in locations}
     usages = {location: parse_usages(azure.usages(location)) for location in locations}
