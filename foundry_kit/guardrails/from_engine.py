@@ -4,11 +4,23 @@ Facts come from every registered resource of the Foundry types, whoever wrote it
 components or hand-written code), with engine (camelCase) property names. A resource is
 `StackResource`: plain data, a value unknown during preview being `UNKNOWN`.
 
-Properties may be inputs (what the program registers; the mock engine records these) or
-outputs (what `pulumi preview`/`up` hand a stack policy; for azure-native these carry `name`
-and `id` instead of `accountName`/`deploymentName`). Both are read: an Azure name from its
-name input, else `name`; the account a child belongs to from `accountName`, else its ARM id,
-else the account it depends on.
+Properties may be inputs (what the program registers: `Analyze`, and the mock engine) or
+outputs (what `AnalyzeStack` hands a stack policy). azure-native's outputs never carry the
+path parameters (`accountName`, `deploymentName`, `raiPolicyName`, and for the generic
+resource `resourceProviderNamespace`, `resourceType`, `parentResourcePath`, `resourceName`);
+while a resource is being created its `name` and `id` are unknown, and properties Azure
+computes are unknown until apply. So each resource is identified from what every engine state
+has, the first that is known:
+
+- its Azure name: the name input, else the output `name`, else its logical name, which the
+  kit derives from Azure names (`components/naming.py`: an account's is its name, a child's
+  `<account>/<name>`; read so only for resources inside a kit `FoundryAccount`);
+- the account a child belongs to: `accountName`, else its ARM id, else the kit's logical name,
+  else the account it depends on;
+- a Claude deployment (the generic `resources:Resource`): its inputs, else the ARM type or id
+  Azure returned, else its URN (a `ModelDeployment` component's resource).
+
+A value unknown during preview reads as absent (Azure's default applies, as for an unset one).
 """
 
 from __future__ import annotations
@@ -30,9 +42,16 @@ PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
 DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
 GENERIC = "azure-native:resources:Resource"  # Claude deployments are written through it
 TYPES = frozenset({ACCOUNT, DEPLOYMENT, RAI_POLICY, PRIVATE_ENDPOINT, DIAGNOSTIC_SETTING, GENERIC})
+KIT_DEPLOYMENT = "foundry-kit:index:ModelDeployment"
+# The kit's components that hold an account's resources (`components/account.py`). The engine's
+# URNs name every ancestor type; Pulumi's mock monitor names only the parent's.
+KIT_ACCOUNT_PARENTS = frozenset({"foundry-kit:index:FoundryAccount", "foundry-kit:index:ContentFilter",
+                                 "foundry-kit:index:Blocklist", KIT_DEPLOYMENT})
+_ARM_DEPLOYMENT = "microsoft.cognitiveservices/accounts/deployments"
 
 _NAME_INPUT = {ACCOUNT: "accountName", DEPLOYMENT: "deploymentName", RAI_POLICY: "raiPolicyName"}
 _ACCOUNT_IN_ID = re.compile(r"/providers/Microsoft\.CognitiveServices/accounts/([^/]+)", re.IGNORECASE)
+_DEPLOYMENT_ID = re.compile(r"/providers/Microsoft\.CognitiveServices/accounts/[^/]+/deployments/[^/]+$", re.IGNORECASE)
 _SOURCES = {"Prompt": "prompt", "Completion": "completion"}
 _DIAGNOSTIC_DESTINATIONS = ("workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "marketplacePartnerId")
 
@@ -49,6 +68,23 @@ class StackResource:
     dependencies: tuple[str, ...] = ()  # URNs
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
+    @property
+    def ancestors(self) -> tuple[str, ...]:
+        """The types of its parents, outermost first, as its URN spells them
+        (`urn:pulumi:<stack>::<project>::<parent type>$...$<type>::<name>`)."""
+        parts = self.urn.split("::", 3)
+        return tuple(parts[2].split("$")[:-1]) if len(parts) == 4 else ()
+
+    @property
+    def kit_names(self) -> tuple[str, str] | None:
+        """(account, Azure name) from the kit's logical name, for a resource inside a kit account."""
+        if KIT_ACCOUNT_PARENTS.isdisjoint(self.ancestors):
+            return None
+        if self.type == ACCOUNT:
+            return self.name, self.name
+        account, _, rest = self.name.partition("/")
+        return (account, rest.rsplit("/", 1)[-1]) if rest else None
+
 
 def engine_facts(resources: Iterable[StackResource]) -> Facts:
     found = [_typed(r) for r in resources if r.type in TYPES]
@@ -57,7 +93,9 @@ def engine_facts(resources: Iterable[StackResource]) -> Facts:
 
     def owner(resource: StackResource, arm_id: Any = None, via: str = "accountName") -> str | None:
         """The Azure name of the account `resource` belongs to (or points at)."""
-        for candidate in (resource.props.get("accountName"), _account_in_id(arm_id), _account_in_id(resource.props.get("id"))):
+        kit = resource.kit_names
+        for candidate in (resource.props.get("accountName"), _account_in_id(arm_id), _account_in_id(resource.props.get("id")),
+                          kit[0] if kit else None):
             if _known(candidate):
                 return candidate
         linked = [account_names[urn] for urn in (*resource.property_dependencies.get(via, ()), *resource.dependencies)
@@ -104,7 +142,7 @@ def engine_facts(resources: Iterable[StackResource]) -> Facts:
             ref=Ref("deployment", account or "?", _azure_name(r)), where=r.urn,
             format=model.get("format"), model=model.get("name"), version=model.get("version"),
             sku=sku.get("name"), capacity=_integer(sku.get("capacity")),
-            version_upgrade=properties.get("versionUpgradeOption", "OnceNewDefaultVersionAvailable"),  # Azure's default
+            version_upgrade=_text(properties.get("versionUpgradeOption"), "OnceNewDefaultVersionAvailable"),  # Azure's default
             content_filter=_content_filter(policy_name, _policy(policies, account, policy_name))))
 
     return Facts(tuple(sorted(account_facts, key=lambda a: a.ref)), tuple(sorted(deployment_facts, key=lambda d: d.ref)))
@@ -147,7 +185,7 @@ def _content_filter(name: Any, policy: StackResource | None) -> ContentFilterFac
 
 def _typed(resource: StackResource) -> StackResource:
     """A generic resource written to `accounts/<a>/deployments/<d>` read as the deployment it is."""
-    if resource.type != GENERIC or not is_deployment(resource.type, dict(resource.props)):
+    if resource.type != GENERIC or not _generic_deployment(resource):
         return resource
     parent = resource.props.get("parentResourcePath")
     account = parent.split("/")[1] if _known(parent) and parent.count("/") == 1 else None
@@ -156,8 +194,19 @@ def _typed(resource: StackResource) -> StackResource:
     return dataclasses.replace(resource, type=DEPLOYMENT, props=props)
 
 
+def _generic_deployment(resource: StackResource) -> bool:
+    """Inputs say so; after apply Azure's type and id do; in every state the kit's URN does."""
+    arm_type, arm_id = resource.props.get("type"), resource.props.get("id")
+    return (is_deployment(resource.type, dict(resource.props))
+            or (_known(arm_type) and arm_type.lower() == _ARM_DEPLOYMENT)
+            or (_known(arm_id) and _DEPLOYMENT_ID.search(arm_id) is not None)
+            or resource.ancestors[-1:] == (KIT_DEPLOYMENT,))
+
+
 def _azure_name(resource: StackResource) -> str:
-    for candidate in (resource.props.get(_NAME_INPUT.get(resource.type, "")), resource.props.get("name")):
+    kit = resource.kit_names
+    for candidate in (resource.props.get(_NAME_INPUT.get(resource.type, "")), resource.props.get("name"),
+                      kit[1] if kit else None):
         if _known(candidate):
             return candidate
     return resource.name
@@ -173,7 +222,7 @@ def _known(value: Any) -> bool:
 
 
 def _text(value: Any, default: str) -> str:
-    return value if isinstance(value, str) and value else default
+    return value if _known(value) else default
 
 
 def _integer(value: Any) -> int | None:

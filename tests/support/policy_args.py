@@ -17,6 +17,7 @@ from pulumi_policy import (Policy, PolicyCustomTimeouts, PolicyResource, PolicyR
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from foundry_kit.preview.engine import UNKNOWN, Graph
+from support.engine_states import EngineResource
 
 
 def resource(type_: str, props: Mapping[str, Any], urn: str, name: str, *, protect: bool = False,
@@ -28,11 +29,19 @@ def resource(type_: str, props: Mapping[str, Any], urn: str, name: str, *, prote
                           list(dependencies), {key: list(deps) for key, deps in (property_dependencies or {}).items()})
 
 
-def stack_args(resources: Graph | Iterable[PolicyResource], config: Mapping[str, Any] | None = None,
+def stack_args(resources: Graph | Iterable[PolicyResource] | Sequence[EngineResource],
+               config: Mapping[str, Any] | None = None,
                stack_tags: Mapping[str, str] | None = None) -> StackValidationArgs:
-    """The arguments of a stack validation: from a recorded graph, or from resources built with `resource`."""
+    """The arguments of a stack validation: from a recorded graph (its inputs), from its resources
+    in one engine state (`support.engine_states.engine_view`), or from resources built with `resource`."""
     if isinstance(resources, Graph):
-        resources = _from_graph(resources)
+        resources = _from_engine([EngineResource(r.type, r.urn, r.name, r.parent, r.custom, r.protect,
+                                                 r.inputs if r.custom else {}, tuple(r.dependencies))
+                                  for r in resources.resources])
+    else:
+        resources = list(resources)
+        if resources and isinstance(resources[0], EngineResource):
+            resources = _from_engine(resources)  # type: ignore[arg-type]
     return StackValidationArgs(list(resources), dict(config) if config else None, dict(stack_tags) if stack_tags else None)
 
 
@@ -52,18 +61,17 @@ def run_stack_policies(policies: Iterable[Policy], args: StackValidationArgs) ->
     return reported
 
 
-def _from_graph(graph: Graph) -> list[PolicyResource]:
-    registrations = sorted(graph.resources, key=lambda r: r.urn)
-    built: dict[str, PolicyResource] = {}
-    for registration in registrations:
-        built[registration.urn] = resource(registration.type, registration.inputs if registration.custom else {},
-                                           registration.urn, registration.name, protect=registration.protect)
-    for registration in registrations:
-        item = built[registration.urn]
-        item.parent = built.get(registration.parent)
-        item.opts.parent = registration.parent or None
-        item.dependencies = [built[urn] for urn in registration.dependencies if urn in built]
-    return [built[r.urn] for r in registrations]
+def _from_engine(view: Sequence[EngineResource]) -> list[PolicyResource]:
+    ordered = sorted(view, key=lambda r: r.urn)
+    built = {r.urn: resource(r.type, r.props, r.urn, r.name, protect=r.protect) for r in ordered}
+    for r in ordered:
+        item = built[r.urn]
+        item.parent = built.get(r.parent)
+        item.opts.parent = r.parent or None
+        item.dependencies = [built[urn] for urn in r.dependencies if urn in built]
+        item.property_dependencies = {key: [built[urn] for urn in urns if urn in built]
+                                      for key, urns in r.property_dependencies.items()}
+    return [built[r.urn] for r in ordered]
 
 
 def _sentinels(value: Any) -> Any:

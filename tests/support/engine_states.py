@@ -1,0 +1,159 @@
+"""The resources of a recorded program as the Pulumi engine hands them to a policy pack, in each
+of the four states the pack must read (policy-pack-protocol.md, "What outputs look like"):
+
+- `inputs`: what `Analyze` gets, the registered inputs (what the mock engine records);
+- `create`: the outputs `AnalyzeStack` gets during `pulumi preview` of a new resource;
+- `update`: the same for a resource with a pending update (its `name` kept from state);
+- `applied`: the outputs after `pulumi up`.
+
+Outputs follow pulumi-azure-native's `previewOutputs`: every property of the response type,
+an input keeping its value, every other property unknown during preview; the input-only path
+parameters (account, deployment, policy names; the generic resource's namespace, type, parent
+path, name and API version) never appear; `name` and `id` are unknown during a create. The
+path parameters and the response properties come from the vendored ARM specs
+(tests/data/arm-spec): the PUT operation's path template and its 200 response definition.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterator
+
+from foundry_kit.preview.engine import SUBSCRIPTION, UNKNOWN, Graph, Registration
+from support.arm_spec import PROVIDER, PUT_PATHS, SPEC, SPEC_ROOT, _follow, _properties, _registry, _spec, _uri
+
+STATES = ("inputs", "create", "update", "applied")
+GENERIC = "azure-native:resources:Resource"
+RESOURCES_SPEC = f"{SPEC_ROOT}/resources/resource-manager/Microsoft.Resources/stable/2024-03-01/resources.json"
+
+# Path parameters of the types whose PUT the vendored extracts do not include (the private
+# endpoint's own PUT; the generic resource, whose path is `{parentResourcePath}/{resourceType}/
+# {resourceName}` under `{resourceProviderNamespace}`, with `api-version` given as an input).
+_OTHER_PATH_PARAMETERS = {
+    "azure-native:network:PrivateEndpoint": ("resourceGroupName", "privateEndpointName"),
+    "azure-native:monitor:DiagnosticSetting": ("resourceUri",),  # `name` is both path and response
+    GENERIC: ("resourceGroupName", "resourceProviderNamespace", "parentResourcePath", "resourceType", "resourceName",
+              "apiVersion"),
+}
+_RESPONSE_DEFINITIONS = {GENERIC: (RESOURCES_SPEC, "#/definitions/GenericResource")}
+
+
+@dataclass(frozen=True)
+class EngineResource:
+    """One resource as the engine describes it to an analyzer."""
+
+    type: str
+    urn: str
+    name: str
+    parent: str
+    custom: bool
+    protect: bool
+    props: dict[str, Any]
+    dependencies: tuple[str, ...] = ()
+    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def engine_view(graph: Graph, state: str) -> list[EngineResource]:
+    """Every resource of `graph` as the engine shows it in `state` (a component's properties
+    are its registered outputs, which the kit's guardrails never read: left empty here)."""
+    assert state in STATES, state
+    by_urn = graph.by_urn()
+    return [EngineResource(r.type, r.urn, r.name, r.parent, r.custom, r.protect,
+                           shaped(r, state, by_urn) if r.custom else {},
+                           tuple(r.dependencies), _property_dependencies(r, by_urn))
+            for r in graph.resources]
+
+
+def shaped(registration: Registration, state: str, by_urn: dict[str, Registration] | None = None) -> dict[str, Any]:
+    inputs = registration.inputs
+    if state == "inputs":
+        return dict(inputs)
+    hidden = path_parameters(registration.type)
+    outputs = {key: value for key, value in inputs.items() if key not in hidden}
+    response = response_properties(registration.type)
+    if state == "applied":
+        outputs.update(name=registration.azure_name or registration.name, id=_arm_id(registration, by_urn or {}))
+        if registration.type == GENERIC:
+            outputs["type"] = f"{inputs['resourceProviderNamespace']}/{inputs['parentResourcePath'].split('/')[0]}/" \
+                              f"{inputs['resourceType']}"
+        return outputs
+    for key, nested in response.items():
+        if key not in outputs:
+            outputs[key] = UNKNOWN
+        elif nested and isinstance(outputs[key], dict):
+            outputs[key] = {**{inner: UNKNOWN for inner in nested}, **outputs[key]}
+    outputs["id"] = UNKNOWN
+    outputs["name"] = (registration.azure_name or registration.name) if state == "update" else UNKNOWN
+    return outputs
+
+
+@lru_cache(maxsize=None)
+def path_parameters(type_: str) -> frozenset[str]:
+    """The inputs that are path parameters of the type's PUT (never among its outputs)."""
+    if type_ in PUT_PATHS:
+        return frozenset(re.findall(r"\{(\w+)\}", PROVIDER + PUT_PATHS[type_])) - {"subscriptionId"}
+    return frozenset(_OTHER_PATH_PARAMETERS.get(type_, ()))
+
+
+@lru_cache(maxsize=None)
+def response_properties(type_: str) -> dict[str, tuple[str, ...]]:
+    """The top-level properties of the type's PUT response, each with the properties of its
+    `properties` bag (one level down), as the spec declares them."""
+    if type_ in PUT_PATHS:
+        put = _spec()["paths"][PROVIDER + PUT_PATHS[type_]]["put"]
+        spec_file, ref = SPEC, put["responses"]["200"]["schema"]["$ref"]
+    elif type_ in _RESPONSE_DEFINITIONS:
+        spec_file, ref = _RESPONSE_DEFINITIONS[type_]
+    else:
+        return {}
+    schema, resolver = _follow({"$ref": _uri(spec_file) + ref}, _registry().resolver())
+    found: dict[str, tuple[str, ...]] = {}
+    for name, (subschema, subresolver) in _properties(schema, resolver):
+        inner, inner_resolver = _follow(subschema, subresolver)
+        found[name] = tuple(key for key, _ in _properties(inner, inner_resolver)) if name == "properties" else ()
+    return found
+
+
+def _arm_id(registration: Registration, by_urn: dict[str, Registration]) -> str:
+    """The id Azure gives the resource: its PUT path with the inputs filled in."""
+    inputs = registration.inputs
+    group = inputs.get("resourceGroupName", "rg")
+    base = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/"
+    if registration.type in PUT_PATHS:
+        return base + "Microsoft.CognitiveServices/" + PUT_PATHS[registration.type].format(**inputs)
+    if registration.type == GENERIC:
+        return base + "/".join((inputs["resourceProviderNamespace"], inputs["parentResourcePath"], inputs["resourceType"],
+                                inputs["resourceName"]))
+    if registration.type == "azure-native:monitor:DiagnosticSetting":
+        return f"{inputs.get('resourceUri')}/providers/Microsoft.Insights/diagnosticSettings/{inputs.get('name')}"
+    return base + f"{registration.type.split(':')[1]}/{registration.azure_name or registration.name}"
+
+
+def _property_dependencies(registration: Registration, by_urn: dict[str, Registration]) -> dict[str, tuple[str, ...]]:
+    """Which resource each input came from. The mock engine records dependencies, not per
+    property; a property holding another resource's id or name depends on that resource."""
+    found: dict[str, tuple[str, ...]] = {}
+    for key, value in registration.inputs.items():
+        urns = tuple(urn for urn in registration.dependencies if urn in by_urn and _mentions(value, by_urn[urn]))
+        if urns:
+            found[key] = urns
+    return found
+
+
+def _mentions(value: Any, other: Registration) -> bool:
+    names = {other.azure_name, f"/providers/{other.type.split(':')[1]}/{other.azure_name}"} - {None}
+    return any(isinstance(text, str) and (text == other.azure_name or any(n in text for n in names if n.startswith("/")))
+               for text in _strings(value))
+
+
+def _strings(value: Any) -> Iterator[Any]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    else:
+        yield value
