@@ -143,7 +143,8 @@ def test_deleted_deployment_says_what_breaks(changed) -> None:
 
 def test_renamed_deployment_is_a_replacement(changed) -> None:
     assert ("prod · core · phi-4: deployment renamed to phi: phi is created and phi-4 deleted; applications calling "
-            "phi-4 will fail (quota eastus2 GlobalStandard Phi-4: 6 requested (stacks dev, prod together), no budget declared)") in _sentences(changed)
+            "phi-4 will fail (quota eastus2 GlobalStandard Phi-4: 6 requested (stacks dev, prod together), no budget declared; "
+            "11 while both exist)") in _sentences(changed)
     change = _changes(changed)["aif-contoso-prod-eus2/phi"]
     assert (change["action"], change["oldUrn"].rsplit("::", 1)[1], change["replacedBecause"]) == (
         "replace", "aif-contoso-prod-eus2/phi-4", ["deploymentName"])
@@ -152,7 +153,12 @@ def test_renamed_deployment_is_a_replacement(changed) -> None:
 def test_location_change_replaces_the_account_and_everything_in_it(changed) -> None:
     assert ("prod · sweden: account replaced (location swedencentral → westeurope): everything under it is created "
             "again and its endpoint URLs change. It is protected: pulumi up refuses until a change setting "
-            "`protect: false` is deployed first.") in _sentences(changed)
+            "`protect: false` is deployed first. Azure keeps the deleted account soft-deleted for 48 hours and refuses "
+            "a new account named aif-contoso-prod-swc until it is purged or restored: run `az cognitiveservices account "
+            "purge --name aif-contoso-prod-swc --resource-group rg-contoso-ai-prod --location swedencentral` between "
+            "the delete and the create (its keys, deployments and data are gone for good), or give the new account "
+            "another name; `az cognitiveservices account recover --name aif-contoso-prod-swc --resource-group "
+            "rg-contoso-ai-prod --location swedencentral` brings the old one back instead.") in _sentences(changed)
     changes = _changes(changed)
     assert changes["aif-contoso-prod-swc"]["replacedBecause"] == ["location"]
     inside = {name: c for name, c in changes.items() if name.startswith("aif-contoso-prod-swc/")}
@@ -163,7 +169,9 @@ def test_location_change_replaces_the_account_and_everything_in_it(changed) -> N
 
 
 def test_loosened_content_filter_is_one_sentence_for_every_account_and_marked(changed) -> None:
-    assert "prod · content filter strict (core, sweden): prompt hate low → medium (looser)" in _sentences(changed)
+    assert ("prod · content filter strict (core, sweden): prompt hate low → medium (looser); it governs "
+            "core/chat-default, core/chat-paygo, core/grok-4, core/grok-4-fast, core/llama, core/mistral-large, core/phi, "
+            "sweden/chat-default, sweden/grok-4-fast") in _sentences(changed)
     entry = next(s for s in json.loads(changed[1]["json"])["stacks"][1]["summary"] if s["subject"] == "prod · content filter strict")
     assert (entry["weakens"], entry["destructive"]) == (True, False)
 
@@ -240,8 +248,23 @@ def test_new_and_removed_stacks(project, capsys) -> None:
     assert (stacks["qa"]["status"], stacks["dev"]["status"], stacks["prod"]["status"]) == ("added", "removed", "present")
     assert stacks["qa"]["counts"]["create"] == 24
     assert [s["text"] for s in stacks["dev"]["summary"]] == [
-        "stack removed from the repository: nothing in Azure is deleted by this change; "
-        "`pulumi destroy --stack dev` removes its resources"]
+        "stack removed from the repository: nothing in Azure changes by this change, and its resources stay until "
+        "`pulumi destroy --stack dev` removes them; 4 protected resources (account aif-contoso-dev-eus2, hub "
+        "hub-contoso-dev, key vault kv-hub-contoso-dev, storage account sthubcontosodev) refuse destruction until "
+        "unprotected: run `pulumi state unprotect --all --stack dev` first"]
+    code, out = run(capsys)
+    assert "Stack dev: stack removed (nothing in Azure changes) (against HEAD)" in out.splitlines()
+
+
+def test_a_removed_stack_with_protected_accounts_says_destroy_refuses_them(project, capsys) -> None:
+    os.remove(os.path.join(project, "stacks", "Pulumi.prod.yaml"))
+    os.remove(os.path.join(project, "stacks", "prod.yaml"))
+    code, out = run(capsys, "--stack", "prod", "--format", "json")
+    assert code == 2
+    assert [s["text"] for s in json.loads(out)["stacks"][0]["summary"]] == [
+        "stack removed from the repository: nothing in Azure changes by this change, and its resources stay until "
+        "`pulumi destroy --stack prod` removes them; 2 protected resources (account aif-contoso-prod-eus2, account "
+        "aif-contoso-prod-swc) refuse destruction until unprotected: run `pulumi state unprotect --all --stack prod` first"]
 
 
 def test_invalid_base_is_reported_at_the_revision(project, capsys) -> None:
@@ -313,3 +336,54 @@ def test_outside_a_project_is_a_user_error(tmp_path, monkeypatch, capsys) -> Non
     monkeypatch.chdir(tmp_path)
     assert cli.main(["plan"]) == 1
     assert capsys.readouterr().err.strip() == ".:1:1: no Pulumi.yaml here or above: run in the project"
+
+
+def test_a_deployment_pointed_at_a_weaker_built_in_filter_is_marked_looser(project) -> None:
+    """Compared by the levels that take effect: strict's own settings against what Microsoft.DefaultV2 applies."""
+    edit(project, "dev.yaml", "        capacity: 20\n        contentFilter: strict\n",
+         "        capacity: 20\n        contentFilter: Microsoft.DefaultV2\n")
+    assert summary(project, "dev") == [
+        "dev · core · grok-4: content filter strict → Microsoft.DefaultV2 (looser: prompt hate low → medium, prompt "
+        "sexual low → medium, prompt selfHarm low → medium, prompt indirectAttack block → not set, prompt profanity "
+        "block → not set, completion hate low → medium, completion sexual low → medium, completion selfHarm low → "
+        "medium, completion protectedMaterialText block → not set, completion protectedMaterialCode annotate → not set)"]
+
+
+def test_a_deployment_pointed_at_a_new_filter_shows_its_settings_and_what_it_loosens(project) -> None:
+    edit(project, "common.yaml", "  strict:\n", "  relaxed:\n    base: Microsoft.DefaultV2\n    prompt: {hate: high}\n  strict:\n")
+    edit(project, "dev.yaml", "        capacity: 20\n        contentFilter: strict\n",
+         "        capacity: 20\n        contentFilter: relaxed\n")
+    assert summary(project, "dev") == [
+        "dev · core · grok-4: content filter strict → relaxed (looser: prompt hate low → high, prompt sexual low → "
+        "medium, prompt selfHarm low → medium, prompt indirectAttack block → not set, prompt profanity block → not set, "
+        "completion hate low → medium, completion sexual low → medium, completion selfHarm low → medium, completion "
+        "protectedMaterialText block → not set, completion protectedMaterialCode annotate → not set)",
+        "dev · content filter relaxed (core): created: base Microsoft.DefaultV2 · mode Default · prompt: hate high"]
+
+
+def test_a_rename_counts_both_deployments_against_the_quota(project, capsys) -> None:
+    """pulumi up creates grok-4-new before it deletes grok-4: 220 (dev 20, grok-4-new 200) + 200 of a budget of 400."""
+    edit(project, "prod.yaml", "      grok-4:\n        model", "      grok-4-new:\n        model")
+    assert cli.main(["diff", "--base", "HEAD", "--stack", "prod"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "stacks/prod.yaml:40:9: accounts.core.deployments.grok-4-new.capacity: renaming grok-4 to grok-4-new holds both "
+        "while pulumi up runs (it creates the new one before deleting the old): 420 over the limit of 400 for quota "
+        "eastus2 GlobalStandard grok-4: lower the capacity so both fit, or delete grok-4 in one change and create "
+        "grok-4-new in the next")
+    edit(project, "prod.yaml", "        capacity: 200\n", "        capacity: 120\n")  # 140 + 200 fits
+    assert summary(project) == [
+        "prod · core · grok-4: deployment renamed to grok-4-new: grok-4-new is created and grok-4 deleted; applications "
+        "calling grok-4 will fail (quota eastus2 GlobalStandard grok-4: 140 / 400 (stacks dev, prod together); 340 / 400 "
+        "while both exist)"]
+
+
+def test_production_guardrails_refuse_replacing_an_account(project, capsys) -> None:
+    shutil.copy(os.path.join(REPO, "policy", "guardrails.yaml"), os.path.join(project, "policy", "guardrails.yaml"))
+    _git(project, "commit", "-qam", "mandatory guardrails")
+    edit(project, "prod.yaml", "    location: swedencentral\n    privateEndpoints",
+         "    location: westeurope\n    privateEndpoints")
+    assert cli.main(["diff", "--base", "HEAD", "--stack", "prod"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "stacks/prod.yaml:79:3: accounts.sweden: account-protected: this change replaces account aif-contoso-prod-swc "
+        "(because of location), which the guardrails forbid in prod: keep location as it is, or create a new account "
+        "next to it and move the deployments over")

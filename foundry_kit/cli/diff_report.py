@@ -19,6 +19,8 @@ _DETAIL_LIMIT = 200  # resources listed in detail per stack; the JSON has them a
 
 
 def counts(diff: StackDiff) -> str:
+    if diff.head is None:
+        return "stack removed (nothing in Azure changes)"
     tally = Counter(change.action for change in diff.changes)
     return ", ".join(f"{tally[a]} {_VERBS[a]}" for a in _ACTIONS if tally[a]) or "no changes"
 

@@ -172,13 +172,18 @@ def _policy(policies: Mapping[tuple[str | None, str], StackResource], account: s
 
 
 def _content_filter(name: Any, policy: StackResource | None) -> ContentFilterFacts | None:
+    return content_filter_facts(name, _map(policy.props.get("properties")) if policy is not None else None)
+
+
+def content_filter_facts(name: Any, properties: Mapping[str, Any] | None) -> ContentFilterFacts | None:
+    """The content filter a deployment names, from the `properties` of the stack's RaiPolicy of
+    that name (None: the stack has none; a built-in policy needs none)."""
     if not isinstance(name, str) or not name:
         return None
     if is_builtin(name):
         return ContentFilterFacts(name)
-    if policy is None:
+    if properties is None:
         return ContentFilterFacts(name, defined=False)
-    properties = _map(policy.props.get("properties"))
     base = properties.get("basePolicyName")
     return ContentFilterFacts(name, base if _known(base) else None, settings_of(_list(properties.get("contentFilters"))))
 

@@ -46,6 +46,7 @@ class Plan:
     core_quotas: tuple[CoreUse, ...]
     account_keys: dict[str, str]  # Azure account (and hub) name -> the manifest's key for it
     warnings: tuple[Problem, ...]
+    environment: str | None = None  # whose guardrails the stack is held to (None: a bare manifest)
 
     def by_urn(self) -> dict[str, PlannedResource]:
         return {r.urn: r for r in self.resources}
@@ -54,13 +55,16 @@ class Plan:
         return self.account_keys.get(azure_name, azure_name) if azure_name else None
 
 
+def environment_of(stack: Stack) -> str | None:
+    """The environment whose guardrails hold for the stack; a bare manifest (no stack config) has none."""
+    return stack_environment(stack.name, program_config(stack)) if stack.config_file else None
+
+
 def record(stack: Stack) -> tuple[Validated, Graph]:
     """Validate the stack's manifest and hold it to its environment's guardrails (a `KitError`
-    if invalid), then run the program on it. A bare manifest (no stack config) gets no guardrails."""
-    config = program_config(stack)
-    environment = stack_environment(stack.name, config) if stack.config_file else None
-    return load_manifest(stack.manifest_file, environment=environment), run_program(stack.name, config, preview=True,
-                                                                                      project=project_of(stack))
+    if invalid), then run the program on it."""
+    return (load_manifest(stack.manifest_file, environment=environment_of(stack)),
+            run_program(stack.name, program_config(stack), preview=True, project=project_of(stack)))
 
 
 def plan_stack(stack: Stack) -> Plan:
@@ -77,6 +81,7 @@ def plan_stack(stack: Stack) -> Plan:
         account_keys={**{account.name: account.key for account in validated.manifest.accounts},
                       **{hub.name: hub.key for hub in validated.manifest.hubs}},
         warnings=tuple(validated.warnings),
+        environment=environment_of(stack),
     )
 
 

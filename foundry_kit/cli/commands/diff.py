@@ -22,6 +22,7 @@ from foundry_kit.errors import KitError, Position, Problem
 from foundry_kit.catalog.checks import TODAY_VARIABLE
 from foundry_kit.project.gitref import revision
 from foundry_kit.preview.plan import Plan, plan_stack
+from foundry_kit.preview.refusals import diff_problems
 from foundry_kit.project.quota import shared_use, stack_manifests
 from foundry_kit.project.stacks import Stack, discover, display
 from foundry_kit.cli.commands.plan import project_root
@@ -90,7 +91,18 @@ def stack_diffs(root: str, ref: str, names: list[str] | None) -> list[StackDiff]
         diffs = [diff_plans(name, _plan_at(base.get(name), ref, base_root),
                             plan_stack(head[name]) if name in head else None)
                  for name in wanted]
-    return _with_pooled_quota(diffs, list(head.values()))
+    return _held_to_refusals(_with_pooled_quota(diffs, list(head.values())))
+
+
+def _held_to_refusals(diffs: list[StackDiff]) -> list[StackDiff]:
+    """What the change itself breaks (an account replaced where the guardrails forbid it, a
+    rename passing the quota): errors fail the diff, warnings join the head's."""
+    problems = {d.stack: diff_problems(d) for d in diffs}
+    errors = [p for found in problems.values() for p in found if p.severity == "error"]
+    if errors:
+        raise KitError(errors)
+    return [dataclasses.replace(d, head=dataclasses.replace(d.head, warnings=d.head.warnings + tuple(problems[d.stack])))
+            if d.head is not None and problems[d.stack] else d for d in diffs]
 
 
 def _with_pooled_quota(diffs: list[StackDiff], head: list[Stack]) -> list[StackDiff]:

@@ -1,0 +1,93 @@
+"""A diff in plain language, for the reviewer of a manifest pull request: what changes,
+what breaks, whether quota allows it, and which changes weaken a guardrail (a filter
+loosened, a network opened, protection removed), even when they are allowed.
+
+One module per kind of resource: `deployments`, `accounts` (and hubs), `filters` (content
+filters and blocklists), `endpoints` (of hub projects); `sentences` holds what they share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from foundry_kit.azure import describe
+from foundry_kit.preview.diff import CREATE, DELETE, REPLACED_WITH, StackDiff
+from foundry_kit.preview.plan import Plan, PlannedResource
+from foundry_kit.preview.summary.accounts import account, protected, workspace
+from foundry_kit.preview.summary.deployments import deployment
+from foundry_kit.preview.summary.endpoints import online_deployment, online_endpoint, serverless_endpoint
+from foundry_kit.preview.summary.filters import ITEM, blocklist, items, policy
+from foundry_kit.preview.summary.sentences import Context, Sentence, Sentences, generic, titled, value
+from foundry_kit.words import plural
+
+__all__ = ["Sentence", "summarize", "value", "removed_stack"]
+
+_SENTENCES: dict[str, Sentences] = {
+    "azure-native:cognitiveservices:Account": account,
+    "azure-native:cognitiveservices:RaiPolicy": policy,
+    "azure-native:cognitiveservices:RaiBlocklist": blocklist,
+    "azure-native:cognitiveservices:Project": titled("created", "deleted: its endpoint, agents and files are gone"),
+    "azure-native:network:PrivateEndpoint": titled("created", "deleted: clients on that network lose private access",
+                                                   deleted_weakens=True),
+    "azure-native:network:PrivateDnsZoneGroup": titled("DNS records created", "DNS records deleted: private names stop "
+                                                       "resolving", deleted_weakens=True),
+    "azure-native:monitor:DiagnosticSetting": titled("logs and metrics flow to the workspace",
+                                                     "deleted: logs and metrics stop flowing", deleted_weakens=True),
+    "azure-native:authorization:RoleAssignment": titled("granted", "revoked: that principal loses access"),
+    "azure-native:machinelearningservices:Workspace": workspace,
+    "azure-native:machinelearningservices:OnlineEndpoint": online_endpoint,
+    "azure-native:machinelearningservices:OnlineDeployment": online_deployment,
+    "azure-native:machinelearningservices:ServerlessEndpoint": serverless_endpoint,
+    "azure-native:machinelearningservices:MarketplaceSubscription": titled(
+        "the project subscribes to the model's Marketplace offer", "deleted: the project's subscription to the model's "
+        "offer ends"),
+    "azure-native:storage:StorageAccount": protected("deleted: the hub's data in it is lost"),
+    "azure-native:keyvault:Vault": protected("deleted: the hub's secrets in it are lost (it stays recoverable "
+                                             "until purge protection lets go)"),
+}
+
+
+def _sentences_of(resource: PlannedResource) -> Sentences:
+    """By type; a generic resource written to accounts/deployments (Anthropic models) reads as a deployment."""
+    if describe.is_deployment(resource.type, resource.inputs):
+        return deployment
+    return _SENTENCES.get(resource.type, generic)
+
+
+def removed_stack(stack: str, base: Plan | None) -> str:
+    """What removing a stack's files means: nothing in Azure changes, and what `pulumi destroy` then meets."""
+    protected = sorted(f"{describe.title(r.type, r.inputs, r.name)}" for r in (base.resources if base else ()) if r.protect)
+    text = (f"stack removed from the repository: nothing in Azure changes by this change, and its resources stay "
+            f"until `pulumi destroy --stack {stack}` removes them")
+    if protected:
+        text += (f"; {plural(len(protected), 'protected resource')} ({', '.join(protected)}) refuse destruction until "
+                 f"unprotected: run `pulumi state unprotect --all --stack {stack}` first")
+    return text
+
+
+def summarize(diff: StackDiff) -> list[Sentence]:
+    ctx = Context(diff)
+    if diff.head is None:
+        return [Sentence(diff.stack, removed_stack(diff.stack, diff.base))]
+    sentences: list[Sentence] = []
+    if diff.base is None:
+        sentences.append(Sentence(diff.stack, f"new stack: {plural(len(diff.changes), 'resource')} to create"))
+    sentences += items(ctx, [c for c in diff.changes if c.resource.type == ITEM and c.action in (CREATE, DELETE)])
+    for change in diff.changes:
+        if change.replaced_because == (REPLACED_WITH,) and not change.properties:
+            continue  # the account's own sentence says everything under it is created again
+        if change.resource.type != ITEM:
+            sentences += _sentences_of(change.resource)(ctx, change)
+    return _merge_accounts(sentences)
+
+
+def _merge_accounts(sentences: list[Sentence]) -> list[Sentence]:
+    """The same change to every account's copy of a filter or blocklist: one sentence naming the accounts."""
+    merged: dict[tuple[str, str, bool, bool, bool], Sentence] = {}
+    for s in sentences:
+        key = (s.subject, s.text, s.destructive, s.weakens, bool(s.accounts))
+        if key in merged and s.accounts:
+            merged[key] = replace(merged[key], accounts=tuple(sorted(set(merged[key].accounts) | set(s.accounts))))
+        else:
+            merged.setdefault(key, s)
+    return sorted(merged.values(), key=lambda s: (not s.destructive, not s.weakens, s.subject))
