@@ -93,9 +93,45 @@ def test_advisory_rules_warn_and_mandatory_rules_fail() -> None:
     assert [p.severity for p in guardrail_problems(document, manifest, "dev", guardrails)] == ["warning"]  # dev: advisory
 
 
-def test_an_environment_the_file_does_not_name_gets_each_rule_as_written() -> None:
+UNKNOWN_STAGING = ("warning: environment 'staging' is not named in tests/guardrails/guardrails.yaml, so every rule "
+                   "applies as written (production's settings): list it under environments there, or set the stack's "
+                   "foundry-kit:environment to one it names (dev, prod)")
+
+
+def test_an_environment_the_file_does_not_name_gets_each_rule_as_written_and_says_so() -> None:
     case = CASES / "dev" / "deployment-version-pinned.pass.yaml"  # passes in dev, which does not pin versions
-    assert [line.split(": ")[2] for line in problems_of(case, "staging")] == ["deployment-version-pinned"]
+    assert problems_of(case, "staging") == [
+        f"{case}:1:1: {UNKNOWN_STAGING}",
+        f"{case}:7:25: accounts.core.deployments.grok.versionUpgrade: deployment-version-pinned: version upgrade option "
+        "is 'OnceNewDefaultVersionAvailable': pin the model version with NoAutoUpgrade"]
+
+
+def test_messages_call_an_unknown_environment_production_not_by_its_name() -> None:
+    case = CASES / "prod" / "account-private-endpoints.fail.yaml"
+    assert problems_of(case, "staging") == [
+        f"{case}:1:1: {UNKNOWN_STAGING}",
+        f"{case}:3:3: accounts.core.privateEndpoints: account-private-endpoints: has no private endpoint; production "
+        "requires at least 1"]
+
+
+def test_a_typo_of_an_environment_gets_a_did_you_mean() -> None:
+    case = CASES / "dev" / "deployment-version-pinned.pass.yaml"
+    assert problems_of(case, "dve")[0] == (
+        f"{case}:1:1: warning: environment 'dve' is not named in tests/guardrails/guardrails.yaml (did you mean 'dev'?), "
+        "so every rule applies as written (production's settings): list it under environments there, or set the "
+        "stack's foundry-kit:environment to one it names (dev, prod)")
+
+
+def test_an_environment_a_rule_names_but_the_list_does_not_is_refused(tmp_path: Path) -> None:
+    text = (REPO / TEST_GUARDRAILS).read_text().replace("      dev: {parameters: {max: 200}}", "      dve: {parameters: {max: 200}}")
+    (tmp_path / "g.yaml").write_text(text)
+    with pytest.raises(KitError) as error:
+        load_guardrails(tmp_path / "g.yaml")
+    line = text.splitlines().index("      dve: {parameters: {max: 200}}") + 1
+    assert [str(p).split(": ", 1)[1] for p in error.value.problems] == [
+        "rules.deployment-max-capacity.environments.dve: environment 'dve' is not listed in environments (did you mean "
+        "'dev'?): list it there too, or correct the name"]
+    assert error.value.problems[0].position.line == line
 
 
 # --- the shipped guardrails and example stacks ----------------------------------------------------
@@ -227,14 +263,30 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_validate_holds_each_stack_to_its_environment(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["validate"]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        # stack live: no foundry-kit:environment, so its own name: every rule as written
+        # stack live: no foundry-kit:environment, so its own name, which the guardrails do not know: every rule as written
+        "stacks/live.yaml:1:1: warning: environment 'live' is not named in policy/guardrails.yaml, so every rule applies "
+        "as written (production's settings): list it under environments there, or set the stack's "
+        "foundry-kit:environment to one it names (dev, prod)",
         "stacks/live.yaml:4:14: accounts.core.protect: account-protected: is not protected against deletion",
         "stacks/live.yaml:7:25: accounts.core.deployments.grok.versionUpgrade: deployment-version-pinned: version upgrade "
         "option is 'OnceCurrentVersionExpired': pin the model version with NoAutoUpgrade",
         # stack sandbox: environment dev, which does not pin versions
         "stacks/sandbox-ai.yaml:4:14: accounts.core.protect: account-protected: is not protected against deletion",
-        "3 errors in 2 files",
+        "3 errors in 2 files, 1 warning",
     ]
+
+
+def test_validate_refuses_an_environment_flag_the_guardrails_do_not_name(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["validate", "--environment", "dve", "stacks/compliant.yaml"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "policy/guardrails.yaml:1:1: --environment 'dve' is not an environment this file names (did you mean 'dev'?): it "
+        "names dev, prod; --allow-unknown-environment holds the manifests to every rule as written (production's settings)"]
+    assert cli.main(["validate", "--environment", "dve", "--allow-unknown-environment", "stacks/compliant.yaml"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "stacks/compliant.yaml:1:1: warning: environment 'dve' is not named in policy/guardrails.yaml (did you mean "
+        "'dev'?), so every rule applies as written (production's settings): list it under environments there, or set "
+        "the stack's foundry-kit:environment to one it names (dev, prod)",
+        "1 manifest valid (1 warning): stacks/compliant.yaml"]
 
 
 def test_validate_environment_flag_applies_to_named_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

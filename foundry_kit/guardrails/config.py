@@ -14,6 +14,7 @@ from typing import Any, Iterator, Mapping
 
 from foundry_kit.manifest.data_file import load_data_file
 from foundry_kit.manifest.document import Document, Path
+from foundry_kit.manifest.reading import did_you_mean
 from foundry_kit.errors import Problem
 from foundry_kit.shipped import POLICY, shipped_file
 from foundry_kit.guardrails.checks import CHECKS, DEPLOYMENT_CHECKS
@@ -52,26 +53,43 @@ class Rule:
     formats: tuple[str, ...] | None
     environments: Mapping[str, Mapping[str, Any]]
 
-    def resolve(self, environment: str) -> ResolvedRule:
-        """The rule's own settings, changed by `environments.<environment>` where it says so."""
+    def resolve(self, environment: str, label: str | None = None) -> ResolvedRule:
+        """The rule's own settings, changed by `environments.<environment>` where it says so;
+        messages name the environment `label` (default: `environment`)."""
         override = self.environments.get(environment, {})
         return ResolvedRule(
             id=self.id, check=self.check, description=self.description,
             level=override.get("level", self.level),
             enabled=override.get("enabled", self.enabled),
-            environment=environment,
+            environment=label or environment,
             parameters={**self.parameters, **(override.get("parameters") or {})},
             formats=self.formats)
+
+
+AS_WRITTEN = "production"
+"""How messages name an environment the guardrails do not know: it gets every rule as written."""
 
 
 @dataclass(frozen=True)
 class Guardrails:
     file: str
     rules: tuple[Rule, ...]
+    listed: Mapping[str, str] = field(default_factory=dict)  # the top-level `environments`: name -> what it is
+
+    @property
+    def environments(self) -> tuple[str, ...]:
+        """Every environment the file names (in `environments` or under a rule), sorted."""
+        return tuple(sorted(set(self.listed).union(*(rule.environments for rule in self.rules))))
+
+    def knows(self, environment: str) -> bool:
+        return environment in self.listed or any(environment in rule.environments for rule in self.rules)
 
     def for_environment(self, environment: str) -> tuple[ResolvedRule, ...]:
-        """Every rule as it applies in `environment`, disabled ones included (the pack lists them)."""
-        return tuple(rule.resolve(environment) for rule in self.rules)
+        """Every rule as it applies in `environment`, disabled ones included (the pack lists them).
+        An environment the file does not know gets each rule as written, and messages call it
+        production rather than by a name the file never gave settings to."""
+        label = environment if self.knows(environment) else AS_WRITTEN
+        return tuple(rule.resolve(environment, label) for rule in self.rules)
 
 
 def load_guardrails(path: str | os.PathLike[str] | None = None) -> Guardrails:
@@ -88,12 +106,19 @@ def load_guardrails(path: str | os.PathLike[str] | None = None) -> Guardrails:
 @lru_cache(maxsize=8)
 def _load(_absolute: str, _stamp: int, path: str) -> Guardrails:
     """Cached per file and version: `validate` asks once per manifest."""
-    document = load_data_file(path, "guardrails", _scope_problems)
-    return Guardrails(path, tuple(_rule(rule_id, spec) for rule_id, spec in document.data["rules"].items()))
+    document = load_data_file(path, "guardrails", _file_problems)
+    return Guardrails(path, tuple(_rule(rule_id, spec) for rule_id, spec in document.data["rules"].items()),
+                      dict(document.data.get("environments") or {}))
 
 
-def _scope_problems(document: Document) -> Iterator[Problem]:
+def _file_problems(document: Document) -> Iterator[Problem]:
+    listed = list(document.data.get("environments") or {})
     for rule_id, spec in document.data["rules"].items():
+        for name in (spec.get("environments") or {}) if listed else ():
+            if name not in listed:
+                yield document.problem(("rules", rule_id, "environments", name),
+                                       f"environment '{name}' is not listed in environments{did_you_mean(name, listed)}: "
+                                       "list it there too, or correct the name", prefer_key=True)
         check = spec.get("check", rule_id)
         if "scope" in spec and check not in DEPLOYMENT_CHECKS:
             path: Path = ("rules", rule_id, "scope")

@@ -11,6 +11,8 @@ import os
 from typing import Any, Mapping
 
 from foundry_kit.errors import KitError, Problem
+from foundry_kit.guardrails.config import AS_WRITTEN, load_guardrails
+from foundry_kit.manifest.reading import did_you_mean
 from foundry_kit.project.stacks import discover, find_root
 
 ENVIRONMENT_KEY = "foundry-kit:environment"
@@ -22,12 +24,15 @@ def stack_environment(stack: str, config: Mapping[str, Any]) -> str:
     return configured if isinstance(configured, str) and configured else stack
 
 
-def environment_of(manifest_file: str, explicit: str | None = None) -> str | None:
+def environment_of(manifest_file: str, explicit: str | None = None, *, allow_unknown: bool = False) -> str | None:
     """The environment whose guardrails apply to `manifest_file`: `explicit` (validate's
     `--environment`) if given, else that of the project stack whose manifest it is, else None
     (a file no stack uses gets no guardrails). A file that stacks of different environments
-    share raises `KitError`: which environment is meant must be said."""
+    share raises `KitError`: which environment is meant must be said. So does an `explicit`
+    name the guardrails do not know (a typo), unless `allow_unknown`."""
     if explicit:
+        if not allow_unknown:
+            _refuse_unknown(explicit, manifest_file)
         return explicit
     root = find_root(os.path.dirname(os.path.abspath(manifest_file)))
     if root is None or not os.path.isfile(manifest_file):
@@ -40,3 +45,15 @@ def environment_of(manifest_file: str, explicit: str | None = None) -> str | Non
         stacks = " and ".join(f"{name} ({environment})" for name, environment in sorted(found.items()))
         raise KitError([Problem.at(manifest_file, f"the manifest of stacks {stacks}: name one with --environment")])
     return next(iter(found.values()), None)
+
+
+def _refuse_unknown(environment: str, manifest_file: str) -> None:
+    from foundry_kit.guardrails.from_manifest import project_guardrails
+
+    guardrails = load_guardrails(project_guardrails(manifest_file))
+    if not guardrails.knows(environment):
+        known = list(guardrails.environments)
+        raise KitError([Problem.at(guardrails.file, f"--environment '{environment}' is not an environment this file names"
+                                                    f"{did_you_mean(environment, known)}: it names {', '.join(known) or 'none'}; "
+                                                    f"--allow-unknown-environment holds the manifests to every rule as written "
+                                                    f"({AS_WRITTEN}'s settings)")])

@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 
 from foundry_kit.manifest.document import Document
-from foundry_kit.errors import Problem
+from foundry_kit.errors import Position, Problem
+from foundry_kit.manifest.reading import did_you_mean
 from foundry_kit.manifest.model import Account, ContentFilter, Deployment, Manifest
 from foundry_kit.project.stacks import find_root
 from foundry_kit.guardrails.checks import evaluate
-from foundry_kit.guardrails.config import DEFAULT_FILE, GUARDRAILS_FILE, Guardrails, load_guardrails
+from foundry_kit.guardrails.environment import ENVIRONMENT_KEY
+from foundry_kit.guardrails.config import AS_WRITTEN, DEFAULT_FILE, GUARDRAILS_FILE, Guardrails, load_guardrails
 from foundry_kit.guardrails.facts import AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref
 
 SEVERITY = {"mandatory": "error", "advisory": "warning"}
@@ -38,13 +40,22 @@ def guardrail_problems(document: Document, manifest: Manifest, environment: str,
     directory with a Pulumi.yaml), else the kit's own; a broken guardrails file raises
     `KitError` with its own problems."""
     guardrails = guardrails if guardrails is not None else load_guardrails(project_guardrails(document.file))
-    problems = []
+    problems = [] if guardrails.knows(environment) else [unknown_environment(document.file, environment, guardrails)]
     for violation in evaluate(guardrails.for_environment(environment), manifest_facts(manifest)):
         path = violation.where + violation.field
         problems.append(document.problem(path, f"{violation.rule}: {violation.message}",
                                          prefer_key=path not in document.positions,
                                          severity=SEVERITY[violation.level]))
     return sorted(problems)
+
+
+def unknown_environment(file: str, environment: str, guardrails: Guardrails) -> Problem:
+    """The warning for a stack whose environment the guardrails do not name."""
+    known = list(guardrails.environments)
+    return Problem(Position(file), "", f"environment '{environment}' is not named in {guardrails.file}"
+                                       f"{did_you_mean(environment, known)}, so every rule applies as written "
+                                       f"({AS_WRITTEN}'s settings): list it under environments there, or set the stack's "
+                                       f"{ENVIRONMENT_KEY} to one it names ({', '.join(known) or 'none'})", "warning")
 
 
 def project_guardrails(manifest_file: str) -> str:

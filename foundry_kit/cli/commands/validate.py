@@ -25,7 +25,11 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
                         help=f"warn about model versions that retire within DAYS days (default: {DEFAULT_HORIZON_DAYS})")
     parser.add_argument("--environment", metavar="NAME",
                         help="hold every file to the guardrails (policy/guardrails.yaml) of this environment "
-                             "(default: a stack's manifest gets its stack's; other files get none)")
+                             "(default: a stack's manifest gets its stack's; other files get none); "
+                             "a name the guardrails do not know is refused")
+    parser.add_argument("--allow-unknown-environment", action="store_true",
+                        help="accept an --environment the guardrails do not name: every rule applies as written "
+                             "(production's settings)")
     parser.set_defaults(run=run)
 
 
@@ -65,7 +69,7 @@ def add_shared_quota_problems(results: list[FileResult]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     options = CatalogOptions(horizon_days=args.horizon, strict=args.strict)
-    results = [check(path, options, environment_of(path, args.environment)) for path in manifests(args.files)]
+    results = [check(path, options, environment_of(path, args.environment, allow_unknown=args.allow_unknown_environment)) for path in manifests(args.files)]
     if not args.files:
         add_shared_quota_problems(results)
     REPORTERS[args.format](results, sys.stdout)
