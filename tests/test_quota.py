@@ -14,6 +14,7 @@ from foundry_kit.live import client as live
 
 SUBSCRIPTION = "11111111-2222-3333-4444-555555555555"
 GUARDRAILS = """version: 1
+environments: {alpha: one stack, beta: another}
 rules:
   deployment-version-pinned: {description: Versions are pinned., level: mandatory}
 """
