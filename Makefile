@@ -2,20 +2,22 @@
 #   make plan       install the kit, validate every example stack, print its offline plan
 #   make validate   install the kit, validate every example stack
 #   make test       install the kit with its test dependencies, run the tests
+#   make constraints   rewrite constraints.txt (the exact versions installs use) from pyproject's ranges
+# Installs are pinned by constraints.txt; pyproject.toml says the ranges the kit accepts.
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install install-test validate plan test clean
+.PHONY: install install-test validate plan test constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 install: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -r requirements.txt
 
 install-test: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 
 validate: install
 	$(BIN)/foundry-kit validate
@@ -25,6 +27,11 @@ plan: validate
 
 test: install-test
 	$(BIN)/python -m pytest
+
+constraints: $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade -e '.[test,live]'
+	{ sed -n '/^#/p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,56 @@
+"""The kit as a dependency: ranges in pyproject.toml, exact versions in constraints.txt, and the
+installs of this repository (make, Pulumi's virtualenv, the policy pack) pinned by them."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pyproject() -> dict:
+    return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def requirements() -> list[Requirement]:
+    project = pyproject()["project"]
+    extras = project["optional-dependencies"]
+    return [Requirement(text) for text in [*project["dependencies"], *(r for group in extras.values() for r in group)]]
+
+
+def pins() -> dict[str, str]:
+    lines = (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    return {canonicalize_name(name): pinned for name, _, pinned in
+            (line.partition("==") for line in lines if line and not line.startswith("#"))}
+
+
+def test_dependencies_are_ranges_not_pins() -> None:
+    for requirement in requirements():
+        operators = {spec.operator for spec in requirement.specifier}
+        assert operators and operators <= {">=", "<", "!=", "~="}, f"{requirement}: a range, not a pin"
+
+
+def test_every_dependency_is_pinned_in_the_constraints_inside_its_range() -> None:
+    pinned = pins()
+    for requirement in requirements():
+        name = canonicalize_name(requirement.name)
+        assert name in pinned, f"{requirement.name} is missing from constraints.txt: run make constraints"
+        assert requirement.specifier.contains(pinned[name]), f"constraints.txt pins {name}=={pinned[name]} outside {requirement}"
+
+
+def test_the_installed_kit_runs_on_the_pinned_versions() -> None:
+    for requirement in requirements()[:len(pyproject()["project"]["dependencies"])]:
+        assert version(requirement.name) == pins()[canonicalize_name(requirement.name)], requirement.name
+
+
+def test_the_repository_s_installs_use_the_constraints() -> None:
+    assert (REPO / "requirements.txt").read_text().splitlines() == ["-c constraints.txt", "-e ."]
+    assert "-c ../constraints.txt" in (REPO / "policy" / "requirements.txt").read_text().splitlines()
+    makefile = (REPO / "Makefile").read_text()
+    assert "pip install --quiet -r requirements.txt" in makefile
+    assert "pip install --quiet -c constraints.txt -e '.[test]'" in makefile
