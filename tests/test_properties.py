@@ -85,7 +85,7 @@ def _extends_targets(path: str) -> list[str]:
     try:
         with open(path, "rb") as handle:
             text = handle.read().decode("utf-8-sig")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # the kit parses with libyaml
     except Exception:  # noqa: BLE001 - anything unreadable follows nothing
         return []
     targets: list[str] = []
