@@ -16,6 +16,7 @@ from .deployment import ModelDeployment, serial_order
 from .endpoints import account_outputs
 from .naming import child_name, role_assignment_name
 from .network import private_endpoint
+from .adoption import Adoption, importing
 from .scope import AccountScope
 from .serial import WriteQueue
 
@@ -56,7 +57,7 @@ class FoundryAccount(pulumi.ComponentResource):
 
     def __init__(self, name: str, spec: AccountSpec, resource_group_name: pulumi.Input[str],
                  content_filters: Sequence[ContentFilterSpec], blocklists: Sequence[BlocklistSpec],
-                 opts: pulumi.ResourceOptions | None = None):
+                 opts: pulumi.ResourceOptions | None = None, adoption: Adoption | None = None):
         super().__init__("foundry-kit:index:FoundryAccount", name, None, opts)
         tags = dict(spec.tags)
         self.account = cognitiveservices.Account(
@@ -69,8 +70,9 @@ class FoundryAccount(pulumi.ComponentResource):
             identity=identity(spec),
             properties=account_properties(spec),
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=spec.protect))
-        scope = AccountScope(spec.name, resource_group_name, tags, self.account)
+            opts=importing(pulumi.ResourceOptions(parent=self, protect=spec.protect),
+                           adoption.account_id(spec.name) if adoption else None))
+        scope = AccountScope(spec.name, resource_group_name, tags, self.account, adoption)
         queue = WriteQueue(self.account)
         children = scope.inside(self)
 
@@ -91,7 +93,7 @@ class FoundryAccount(pulumi.ComponentResource):
                 properties={"display_name": project.display_name,
                             **({"description": project.description} if project.description else {})},
                 tags=tags,
-                opts=o), scope.inside(self))
+                opts=o), scope.inside(self, "projects", project.name))
         for endpoint in spec.private_endpoints:
             private_endpoint(endpoint, scope, self.account.id, queue, self)
 

@@ -64,7 +64,7 @@ class ContentFilter(pulumi.ComponentResource):
             rai_policy_name=spec.name,
             properties=rai_policy_properties(spec),
             tags=account.tags,
-            opts=o), account.inside(self))
+            opts=o), account.inside(self, "raiPolicies", spec.name))
         self.policy_name = spec.name
         self.register_outputs({"policyName": spec.name})
 
@@ -82,7 +82,7 @@ class Blocklist(pulumi.ComponentResource):
             rai_blocklist_name=spec.name,
             properties={"description": spec.description} if spec.description else {},
             tags=account.tags,
-            opts=o), account.inside(self))
+            opts=o), account.inside(self, "raiBlocklists", spec.name))
         items = sorted(spec.items, key=blocklist_item_name)
         self.items = [
             queue.write(lambda o, item=item: cognitiveservices.RaiBlocklistItem(

@@ -78,7 +78,7 @@ class ModelDeployment(pulumi.ComponentResource):
                 sku=sku,
                 properties=provider_data_properties(spec),
                 tags=account.tags,
-                opts=o), account.inside(self))
+                opts=o), account.inside(self, "deployments", spec.name))
         else:
             self.deployment = queue.write(lambda o: cognitiveservices.Deployment(
                 name,
@@ -88,7 +88,7 @@ class ModelDeployment(pulumi.ComponentResource):
                 sku=sku,
                 properties=deployment_properties(spec),
                 tags=account.tags,
-                opts=o), account.inside(self))
+                opts=o), account.inside(self, "deployments", spec.name))
         self.register_outputs({"deploymentName": spec.name})
 
 

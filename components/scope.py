@@ -9,6 +9,8 @@ from typing import Any
 
 import pulumi
 
+from .adoption import Adoption, importing
+
 
 @dataclass(frozen=True)
 class AccountScope:
@@ -16,10 +18,15 @@ class AccountScope:
     resource_group_name: pulumi.Input[str]
     tags: dict[str, str]
     account: pulumi.Resource
+    adoption: Adoption | None = None
 
-    def inside(self, parent: pulumi.Resource) -> pulumi.ResourceOptions:
-        """Options of a resource that lives inside the account."""
-        return lives_in(self.account, parent)
+    def inside(self, parent: pulumi.Resource, collection: str | None = None, name: str | None = None) -> pulumi.ResourceOptions:
+        """Options of a resource that lives inside the account; when adopting, the resource
+        `collection/name` (ARM's spelling) is imported."""
+        opts = lives_in(self.account, parent)
+        if self.adoption is None or collection is None or name is None:
+            return opts
+        return importing(opts, self.adoption.child_id(self.name, collection, name))
 
 
 @dataclass(frozen=True)

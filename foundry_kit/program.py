@@ -14,7 +14,7 @@ import pulumi
 
 from foundry_kit.components import provision
 from foundry_kit.errors import KitError
-from foundry_kit.project.stacks import CONFIG_KEY, PROJECT_FILE, find_root, manifest_path
+from foundry_kit.project.stacks import ADOPT_KEY, CONFIG_KEY, PROJECT_FILE, SUBSCRIPTION_KEY, find_root, manifest_path
 from foundry_kit.validate import load_manifest
 
 
@@ -36,5 +36,18 @@ def main() -> None:
         raise pulumi.RunError(f"the manifest is not valid:\n{error}") from None
     for warning in validated.warnings:
         pulumi.log.warn(str(warning))
-    for output_name, value in provision(validated.manifest).items():
+    for output_name, value in provision(validated.manifest, adopt_in()).items():
         pulumi.export(output_name, value)
+
+
+def adopt_in() -> str | None:
+    """With `foundry-kit:adopt: true`, the subscription whose existing resources the stack adopts."""
+    namespace, key = ADOPT_KEY.split(":")
+    if not pulumi.Config(namespace).get_bool(key):
+        return None
+    namespace, key = SUBSCRIPTION_KEY.split(":")
+    subscription = pulumi.Config(namespace).get(key)
+    if not subscription:
+        raise pulumi.RunError(f"{ADOPT_KEY} is true: set {SUBSCRIPTION_KEY} too, the subscription the resources "
+                              "are adopted from (`pulumi config set azure-native:subscriptionId <id>`)")
+    return subscription

@@ -8,13 +8,14 @@ from collections import Counter
 from typing import Any, TextIO
 
 from foundry_kit.azure import describe
-from foundry_kit.preview.diff import ABSENT, CREATE, DELETE, REPLACE, REPLACED_WITH, SYMBOLS, UPDATE, ResourceChange, StackDiff
+from foundry_kit.preview.diff import (ABSENT, CREATE, DELETE, IMPORT, REPLACE, REPLACED_WITH, SYMBOLS, UPDATE, ResourceChange,
+                                     StackDiff)
 from foundry_kit.preview.summary import Sentence, summarize, value
 from foundry_kit.cli.plan_report import reading_order
 from foundry_kit.words import plural
 
-_ACTIONS = (CREATE, UPDATE, REPLACE, DELETE)
-_VERBS = {CREATE: "to create", UPDATE: "to update", REPLACE: "to replace", DELETE: "to delete"}
+_ACTIONS = (CREATE, IMPORT, UPDATE, REPLACE, DELETE)
+_VERBS = {CREATE: "to create", IMPORT: "to import", UPDATE: "to update", REPLACE: "to replace", DELETE: "to delete"}
 _DETAIL_LIMIT = 200  # resources listed in detail per stack; the JSON has them all
 
 

@@ -10,6 +10,7 @@ from typing import Sequence
 
 from foundry_kit.cli.commands import catalog as catalog_command
 from foundry_kit.cli.commands import diff as diff_command
+from foundry_kit.cli.commands import import_estate as import_command
 from foundry_kit.cli.commands import plan as plan_command
 from foundry_kit.cli.commands import quota as quota_command
 from foundry_kit.cli.commands import validate as validate_command
@@ -26,6 +27,7 @@ def parser() -> argparse.ArgumentParser:
     plan_command.add_parser(verbs)
     diff_command.add_parser(verbs)
     quota_command.add_parser(verbs)
+    import_command.add_parser(verbs)
     return top
 
 

@@ -74,7 +74,11 @@ def _outputs(value: Any, prefix: str, out: TextIO) -> None:
 def text(plans: list[Plan], out: TextIO) -> None:
     for plan in plans:
         items = Counter(r.name.rsplit("/", 1)[0] for r in plan.resources if r.type == ITEM)
-        print(f"Stack {plan.stack} ({plan.manifest}): {plural(len(plan.resources), 'resource')} to create "
+        adopted = sum(1 for r in plan.resources if r.adopted)
+        counts = plural(len(plan.resources) - adopted, 'resource') + " to create"
+        if adopted:  # `foundry-kit:adopt`: Pulumi's import, as `pulumi preview` marks it (=)
+            counts += f", {adopted} to import (adopted, nothing changes in Azure)"
+        print(f"Stack {plan.stack} ({plan.manifest}): {counts} "
               f"(offline plan: Pulumi's mock engine, no cloud access)", file=out)
         for warning in plan.warnings:
             print(f"  {warning}", file=out)
@@ -82,7 +86,8 @@ def text(plans: list[Plan], out: TextIO) -> None:
             for resource in resources:
                 nested = account is not None and resource.type != "azure-native:cognitiveservices:Account" \
                     and not describe.is_hub(resource.type, resource.inputs)
-                print(f"{'      ' if nested else '  '}+ {line(resource, plan, items)}", file=out)
+                symbol = "=" if resource.adopted else "+"
+                print(f"{'      ' if nested else '  '}{symbol} {line(resource, plan, items)}", file=out)
         if plan.quotas:
             print("  Quota (capacity requested / budget):", file=out)
             for quota in plan.quotas:

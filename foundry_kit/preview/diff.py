@@ -17,8 +17,9 @@ from foundry_kit.preview.plan import Plan, PlannedResource
 from foundry_kit.project.quota import SharedUse
 
 CREATE, UPDATE, REPLACE, DELETE = "create", "update", "replace", "delete"
+IMPORT = "import"  # new in the stack, adopted from Azure (`foundry-kit:adopt`): nothing changes there
 REPLACED_WITH = "options.replaceWith"  # why a resource whose inputs did not change is replaced
-SYMBOLS = {CREATE: "+", UPDATE: "~", REPLACE: "+-", DELETE: "-"}
+SYMBOLS = {CREATE: "+", UPDATE: "~", REPLACE: "+-", DELETE: "-", IMPORT: "="}
 
 
 class _Absent:
@@ -181,7 +182,7 @@ def diff_plans(stack: str, base: Plan | None, head: Plan | None) -> StackDiff:
     changes: list[ResourceChange] = []
     for urn in sorted(set(before) | set(after)):
         if urn not in before:
-            changes.append(ResourceChange(CREATE, None, after[urn]))
+            changes.append(ResourceChange(IMPORT if after[urn].adopted else CREATE, None, after[urn]))
         elif urn not in after:
             changes.append(ResourceChange(DELETE, before[urn], None))
         elif (change := compare(before[urn], after[urn])) is not None:

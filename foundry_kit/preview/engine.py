@@ -77,6 +77,7 @@ class Registration:
     replace_with: list[str]
     dependencies: list[str]
     inputs: dict[str, Any]
+    import_id: str = ""  # Pulumi's `import` option: the Azure id of an existing resource to adopt
 
     @property
     def azure_name(self) -> str | None:
@@ -161,6 +162,7 @@ class RecordingMonitor(MockMonitor):
                 replace_with=sorted(request.replace_with),
                 dependencies=sorted(set(request.dependencies)),
                 inputs=_known(rpc.deserialize_properties(request.object)),
+                import_id=request.importId,
             ))
         return response
 

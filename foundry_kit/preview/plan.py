@@ -34,6 +34,11 @@ class PlannedResource:
     replace_with: tuple[str, ...]  # replaced whenever one of these is
     dependencies: tuple[str, ...]
     inputs: dict[str, Any]
+    import_id: str = ""  # adopted (Pulumi's `import`): the Azure id of the existing resource
+
+    @property
+    def adopted(self) -> bool:
+        return bool(self.import_id)
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ def _account_of(resource: Registration, by_urn: dict[str, Registration]) -> str 
 
 def _planned(r: Registration, account: str | None) -> PlannedResource:
     return PlannedResource(r.urn, r.type, r.name, r.azure_name, account, r.parent, r.protect, r.deleted_with,
-                           tuple(r.replace_with), tuple(r.dependencies), r.inputs)
+                           tuple(r.replace_with), tuple(r.dependencies), r.inputs, r.import_id)
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
@@ -108,7 +113,8 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             {"urn": r.urn, "type": r.type, "name": r.name, "azureName": r.azure_name, "account": r.account,
              "parent": r.parent, "protect": r.protect, "deletedWith": r.deleted_with,
              "replaceWith": list(r.replace_with),
-             "dependencies": list(r.dependencies), "inputs": r.inputs}
+             "dependencies": list(r.dependencies), "inputs": r.inputs,
+             **({"importId": r.import_id} if r.import_id else {})}
             for r in sorted(plan.resources, key=lambda r: r.urn)
         ],
         "outputs": plan.outputs,

@@ -17,6 +17,7 @@ from foundry_kit.manifest.loader import load_project_file, load_stack_config
 
 CONFIG_KEY = "foundry-kit:manifest"
 SUBSCRIPTION_KEY = "azure-native:subscriptionId"
+ADOPT_KEY = "foundry-kit:adopt"  # true: the program imports what already exists (components/adoption.py)
 STACK_DIR = "stacks"
 PROJECT_FILE = "Pulumi.yaml"
 PROGRAM_FILE = "__main__.py"

@@ -176,7 +176,7 @@ def account(arm: FakeArm, group: str, name: str, location: str = "eastus2", **pr
 
 def child(entry: dict[str, Any], collection: str, name: str, properties: dict[str, Any], **top: Any) -> dict[str, Any]:
     account_id = entry["account"]["id"]
-    body = {"id": f"{account_id}/{collection}/{name}", "name": name,
+    body = {"id": f"{account_id}/{collection}/{name.rsplit('/', 1)[-1]}", "name": name,
             "type": f"Microsoft.CognitiveServices/accounts/{collection}", "properties": properties, **top}
     entry[collection].append(body)
     return body

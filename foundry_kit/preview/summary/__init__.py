@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from foundry_kit.azure import describe
-from foundry_kit.preview.diff import CREATE, DELETE, REPLACED_WITH, StackDiff
+from foundry_kit.preview.diff import CREATE, DELETE, IMPORT, REPLACED_WITH, StackDiff
 from foundry_kit.preview.plan import Plan, PlannedResource
 from foundry_kit.preview.summary.accounts import account, protected, workspace
 from foundry_kit.preview.summary.deployments import deployment
@@ -70,10 +70,17 @@ def summarize(diff: StackDiff) -> list[Sentence]:
     if diff.head is None:
         return [Sentence(diff.stack, removed_stack(diff.stack, diff.base))]
     sentences: list[Sentence] = []
-    if diff.base is None:
-        sentences.append(Sentence(diff.stack, f"new stack: {plural(len(diff.changes), 'resource')} to create"))
+    adopted = [change for change in diff.changes if change.action == IMPORT]
+    if diff.base is None and len(adopted) < len(diff.changes):
+        sentences.append(Sentence(diff.stack, f"new stack: {plural(len(diff.changes) - len(adopted), 'resource')} to create"))
+    for change in adopted:  # `foundry-kit:adopt`: Pulumi imports what Azure already has
+        resource = change.resource
+        sentences.append(Sentence(ctx.subject(change, describe.title(resource.type, resource.inputs, resource.name)),
+                                  "adopted, nothing changes in Azure"))
     sentences += items(ctx, [c for c in diff.changes if c.resource.type == ITEM and c.action in (CREATE, DELETE)])
     for change in diff.changes:
+        if change.action == IMPORT:
+            continue
         if change.replaced_because == (REPLACED_WITH,) and not change.properties:
             continue  # the account's own sentence says everything under it is created again
         if change.resource.type != ITEM:
