@@ -103,11 +103,13 @@ def test_claude_body_is_the_2025_06_01_deployment_but_for_model_provider_data(gr
     assert problem.startswith("/properties/modelProviderData: not a property of the spec")
 
 
-def test_arm_checker_knows_no_other_generic_resource() -> None:
+def test_arm_checker_holds_any_other_generic_resource_to_the_generic_envelope() -> None:
     other = {"resourceProviderNamespace": "Microsoft.Storage", "parentResourcePath": "storageAccounts/st",
-             "resourceType": "blobServices", "resourceName": "default", "resourceGroupName": "rg"}
-    assert arm_spec.problems(GENERIC, other) == [
-        f"{GENERIC}: no ARM operation known for this type (add it to testing.arm_spec.PUT_PATHS)"]
+             "resourceType": "blobServices", "resourceName": "default", "resourceGroupName": "rg", "apiVersion": "2024-01-01"}
+    assert arm_spec.problems(GENERIC, other) == []
+    assert arm_spec.problems(GENERIC, {**other, "propertys": {}}) == [
+        "/propertys: not a property of the spec (it has: extendedLocation, id, identity, kind, location, managedBy, "
+        "name, plan, properties, sku, tags, type)"]
 
 
 def test_plans_describe_claude_as_a_deployment(graph: Graph) -> None:

@@ -7,45 +7,26 @@ from collections import Counter
 from typing import Any, TextIO
 
 from foundry_kit.azure import describe
+from foundry_kit.azure import resource_types as types
 from foundry_kit.preview.plan import Plan, PlannedResource, plan_document
 from foundry_kit.words import plural
 
-ITEM = "azure-native:cognitiveservices:RaiBlocklistItem"
-# The order a reviewer reads an account in.
-TYPE_ORDER = [
-    "azure-native:resources:ResourceGroup",
-    "azure-native:cognitiveservices:Account",
-    "azure-native:cognitiveservices:RaiBlocklist",
-    "azure-native:cognitiveservices:RaiPolicy",
-    "azure-native:cognitiveservices:Deployment",
-    "azure-native:cognitiveservices:Project",
-    "azure-native:network:PrivateEndpoint",
-    "azure-native:network:PrivateDnsZoneGroup",
-    "azure-native:monitor:DiagnosticSetting",
-    "azure-native:authorization:RoleAssignment",
-    "azure-native:machinelearningservices:Workspace",
-    "azure-native:storage:StorageAccount",
-    "azure-native:keyvault:Vault",
-    "azure-native:machinelearningservices:MarketplaceSubscription",
-    "azure-native:machinelearningservices:ServerlessEndpoint",
-    "azure-native:machinelearningservices:OnlineEndpoint",
-    "azure-native:machinelearningservices:OnlineDeployment",
-]
+ITEM = types.BLOCKLIST_ITEM
 
 
 def reading_order(resource: PlannedResource) -> tuple[int, str]:
-    type_ = describe.DEPLOYMENT if describe.is_deployment(resource.type, resource.inputs) else resource.type
-    rank = TYPE_ORDER.index(type_) if type_ in TYPE_ORDER else len(TYPE_ORDER)
-    return rank, resource.name
+    """An account's resources in the order of the type table; a Claude deployment with the deployments."""
+    type_ = types.DEPLOYMENT if types.is_deployment(resource.type, resource.inputs) else resource.type
+    return types.reading_rank(type_), resource.name
 
 
 def line(resource: PlannedResource, plan: Plan, items: Counter[str]) -> str:
     """`deployment grok-3  (xAI grok-3 1 · GlobalStandard capacity 200 · ...)`."""
     title = describe.title(resource.type, resource.inputs, resource.name)
     facts = [describe.details(resource.type, resource.inputs)]
-    if resource.type == "azure-native:cognitiveservices:Account" or describe.is_hub(resource.type, resource.inputs):
+    if resource.type == types.ACCOUNT or describe.is_hub(resource.type, resource.inputs):
         title += f" [{plan.account_label(resource.account)}]"
-    if resource.type == "azure-native:cognitiveservices:RaiBlocklist":
+    if resource.type == types.BLOCKLIST:
         facts.append(plural(items[resource.name], "item"))
     if resource.protect:
         facts.append("protected")
@@ -84,7 +65,7 @@ def text(plans: list[Plan], out: TextIO) -> None:
             print(f"  {warning}", file=out)
         for account, resources in groups(plan):
             for resource in resources:
-                nested = account is not None and resource.type != "azure-native:cognitiveservices:Account" \
+                nested = account is not None and resource.type != types.ACCOUNT \
                     and not describe.is_hub(resource.type, resource.inputs)
                 symbol = "=" if resource.adopted else "+"
                 print(f"{'      ' if nested else '  '}{symbol} {line(resource, plan, items)}", file=out)

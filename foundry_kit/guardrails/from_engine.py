@@ -31,25 +31,19 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from foundry_kit.azure.content_filters import FILTER_WORDS, setting_of
-from foundry_kit.azure.describe import is_deployment
+from foundry_kit.azure import resource_types as types
+from foundry_kit.azure.resource_types import ACCOUNT, DEPLOYMENT, DIAGNOSTIC_SETTING, GENERIC, PRIVATE_ENDPOINT, RAI_POLICY, \
+    is_deployment
 from foundry_kit.words import UNKNOWN
 from foundry_kit.guardrails.facts import AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref, is_builtin
 
-ACCOUNT = "azure-native:cognitiveservices:Account"
-DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
-RAI_POLICY = "azure-native:cognitiveservices:RaiPolicy"
-PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
-DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
-GENERIC = "azure-native:resources:Resource"  # Claude deployments are written through it
-TYPES = frozenset({ACCOUNT, DEPLOYMENT, RAI_POLICY, PRIVATE_ENDPOINT, DIAGNOSTIC_SETTING, GENERIC})
+TYPES = types.GUARDED  # the types the guardrails read: `guarded` in the type table (Claude deployments are generic)
 KIT_DEPLOYMENT = "foundry-kit:index:ModelDeployment"
 # The kit's components that hold an account's resources (`components/account.py`). The engine's
 # URNs name every ancestor type; Pulumi's mock monitor names only the parent's.
 KIT_ACCOUNT_PARENTS = frozenset({"foundry-kit:index:FoundryAccount", "foundry-kit:index:ContentFilter",
                                  "foundry-kit:index:Blocklist", KIT_DEPLOYMENT})
 _ARM_DEPLOYMENT = "microsoft.cognitiveservices/accounts/deployments"
-
-_NAME_INPUT = {ACCOUNT: "accountName", DEPLOYMENT: "deploymentName", RAI_POLICY: "raiPolicyName"}
 _ACCOUNT_IN_ID = re.compile(r"/providers/Microsoft\.CognitiveServices/accounts/([^/]+)", re.IGNORECASE)
 _DEPLOYMENT_ID = re.compile(r"/providers/Microsoft\.CognitiveServices/accounts/[^/]+/deployments/[^/]+$", re.IGNORECASE)
 _SOURCES = {"Prompt": "prompt", "Completion": "completion"}
@@ -210,7 +204,7 @@ def _generic_deployment(resource: StackResource) -> bool:
 
 def _azure_name(resource: StackResource) -> str:
     kit = resource.kit_names
-    for candidate in (resource.props.get(_NAME_INPUT.get(resource.type, "")), resource.props.get("name"),
+    for candidate in (resource.props.get(types.azure_name_input(resource.type) or ""), resource.props.get("name"),
                       kit[1] if kit else None):
         if _known(candidate):
             return candidate

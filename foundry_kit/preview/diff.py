@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from foundry_kit.preview.engine import AZURE_NAME_INPUT
+from foundry_kit.azure import resource_types as types
 from foundry_kit.preview.plan import Plan, PlannedResource
 from foundry_kit.project.quota import SharedUse
 
@@ -29,53 +29,6 @@ class _Absent:
 
 ABSENT: Any = _Absent()  # a property one side does not have
 
-_CHILD_SCOPE = ("resourceGroupName", "accountName")
-_GENERIC_SCOPE = ("resourceGroupName", "resourceProviderNamespace", "parentResourcePath", "resourceType")
-_WORKSPACE_CHILD = ("resourceGroupName", "workspaceName")
-# Inputs Azure cannot change on an existing resource: a change means delete and create.
-REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
-    "azure-native:resources:ResourceGroup": ("resourceGroupName", "location"),
-    "azure-native:cognitiveservices:Account": ("resourceGroupName", "accountName", "location", "kind",
-                                               "properties.customSubDomainName"),
-    "azure-native:cognitiveservices:Deployment": (*_CHILD_SCOPE, "deploymentName", "properties.model.format",
-                                                  "properties.model.name"),
-    # The kit writes only deployments (Anthropic models) through the generic resource.
-    "azure-native:resources:Resource": (*_GENERIC_SCOPE, "resourceName", "properties.model.format",
-                                        "properties.model.name"),
-    "azure-native:cognitiveservices:RaiPolicy": (*_CHILD_SCOPE, "raiPolicyName"),
-    "azure-native:cognitiveservices:RaiBlocklist": (*_CHILD_SCOPE, "raiBlocklistName"),
-    "azure-native:cognitiveservices:RaiBlocklistItem": (*_CHILD_SCOPE, "raiBlocklistName", "raiBlocklistItemName"),
-    "azure-native:cognitiveservices:Project": (*_CHILD_SCOPE, "projectName", "location"),
-    "azure-native:network:PrivateEndpoint": ("resourceGroupName", "privateEndpointName", "location", "subnet",
-                                             "customNetworkInterfaceName"),
-    "azure-native:network:PrivateDnsZoneGroup": ("resourceGroupName", "privateEndpointName", "privateDnsZoneGroupName"),
-    "azure-native:monitor:DiagnosticSetting": ("name", "resourceUri"),
-    "azure-native:authorization:RoleAssignment": ("roleAssignmentName", "scope", "principalId", "roleDefinitionId"),
-    # A hub's storage account and key vault "cannot be changed once the workspace has been created" (SDK docs);
-    # a project belongs to one hub.
-    "azure-native:machinelearningservices:Workspace": ("resourceGroupName", "workspaceName", "location", "kind",
-                                                       "hubResourceId", "storageAccount", "keyVault"),
-    "azure-native:machinelearningservices:MarketplaceSubscription": (*_WORKSPACE_CHILD, "name", "properties.modelId"),
-    "azure-native:machinelearningservices:ServerlessEndpoint": (*_WORKSPACE_CHILD, "name", "location",
-                                                                "properties.modelSettings.modelId"),
-    "azure-native:machinelearningservices:OnlineEndpoint": (*_WORKSPACE_CHILD, "endpointName", "location"),
-    "azure-native:machinelearningservices:OnlineDeployment": (*_WORKSPACE_CHILD, "endpointName", "deploymentName",
-                                                              "location", "properties.instanceType"),
-    "azure-native:storage:StorageAccount": ("resourceGroupName", "accountName", "location"),
-    "azure-native:keyvault:Vault": ("resourceGroupName", "vaultName", "location"),
-}
-# Renamable resources, and the inputs that say where they live (a rename keeps these).
-_RENAMABLE: dict[str, tuple[str, ...]] = {
-    "azure-native:cognitiveservices:Account": ("resourceGroupName",),
-    "azure-native:cognitiveservices:Deployment": _CHILD_SCOPE,
-    "azure-native:cognitiveservices:RaiPolicy": _CHILD_SCOPE,
-    "azure-native:cognitiveservices:RaiBlocklist": _CHILD_SCOPE,
-    "azure-native:cognitiveservices:Project": _CHILD_SCOPE,
-    "azure-native:resources:Resource": _GENERIC_SCOPE,
-    "azure-native:machinelearningservices:ServerlessEndpoint": _WORKSPACE_CHILD,
-    "azure-native:machinelearningservices:OnlineEndpoint": _WORKSPACE_CHILD,
-    "azure-native:machinelearningservices:OnlineDeployment": (*_WORKSPACE_CHILD, "endpointName"),
-}
 # How list entries are identified, so a list Azure treats as a set diffs entry by entry.
 _LIST_KEYS = (("name", "source"), ("blocklistName", "source"), ("categoryGroup",), ("category",), ("name",),
               ("value",), ("id",))
@@ -161,7 +114,10 @@ def _entries(entries: list[dict[str, Any]], key: tuple[str, ...]) -> dict[str, d
 
 
 def _forces_replacement(type_: str, path: str) -> bool:
-    return any(path == p or path.startswith((f"{p}.", f"{p}[")) for p in REPLACE_ON_CHANGE.get(type_, ()))
+    """Azure cannot change this input of this type in place (its `replace_on_change`)."""
+    entry = types.of(type_)
+    return entry is not None and \
+        any(path == p or path.startswith((f"{p}.", f"{p}[")) for p in entry.replace_on_change)
 
 
 def compare(old: PlannedResource, new: PlannedResource) -> ResourceChange | None:
@@ -224,14 +180,15 @@ def _renames(deletes: list[ResourceChange], creates: list[ResourceChange]) -> li
 
 
 def _renamed_copy(old: PlannedResource, new: PlannedResource) -> bool:
-    return {c.path for c in property_changes(old.inputs, new.inputs)} <= {AZURE_NAME_INPUT.get(new.type)}
+    return {c.path for c in property_changes(old.inputs, new.inputs)} <= {types.azure_name_input(new.type)}
 
 
 def _pair_renames(changes: list[ResourceChange]) -> list[ResourceChange]:
     """One delete and one create of a renamable type in the same place: a rename, so a replacement."""
     places: dict[tuple[Any, ...], dict[str, list[ResourceChange]]] = defaultdict(lambda: defaultdict(list))
     for change in changes:
-        scope = _RENAMABLE.get(change.resource.type)
+        entry = types.of(change.resource.type)
+        scope = entry.placement if entry else None
         if scope and change.action in (CREATE, DELETE):
             place = (change.resource.type, *(str(change.resource.inputs.get(key)) for key in scope))
             places[place][change.action].append(change)

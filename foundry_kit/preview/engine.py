@@ -32,6 +32,7 @@ from pulumi.runtime.settings import SETTINGS, get_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from foundry_kit.azure import resource_types as types
 from foundry_kit.project.stacks import Project, find_root, load_project
 from foundry_kit.words import UNKNOWN
 
@@ -40,30 +41,6 @@ DEFAULT_PROJECT = "foundry-kit"  # the project name outside any project (a bare 
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 TENANT = "00000000-0000-0000-0000-00000000aaaa"
 CLIENT = "00000000-0000-0000-0000-00000000bbbb"
-
-# The input that carries each resource type's Azure name.
-AZURE_NAME_INPUT = {
-    "azure-native:resources:ResourceGroup": "resourceGroupName",
-    "azure-native:cognitiveservices:Account": "accountName",
-    "azure-native:cognitiveservices:Deployment": "deploymentName",
-    "azure-native:resources:Resource": "resourceName",  # the generic resource (Anthropic deployments)
-    "azure-native:cognitiveservices:RaiPolicy": "raiPolicyName",
-    "azure-native:cognitiveservices:RaiBlocklist": "raiBlocklistName",
-    "azure-native:cognitiveservices:RaiBlocklistItem": "raiBlocklistItemName",
-    "azure-native:cognitiveservices:Project": "projectName",
-    "azure-native:network:PrivateEndpoint": "privateEndpointName",
-    "azure-native:network:PrivateDnsZoneGroup": "privateDnsZoneGroupName",
-    "azure-native:monitor:DiagnosticSetting": "name",
-    "azure-native:authorization:RoleAssignment": "roleAssignmentName",
-    "azure-native:machinelearningservices:Workspace": "workspaceName",
-    "azure-native:machinelearningservices:MarketplaceSubscription": "name",
-    "azure-native:machinelearningservices:ServerlessEndpoint": "name",
-    "azure-native:machinelearningservices:OnlineEndpoint": "endpointName",
-    "azure-native:machinelearningservices:OnlineDeployment": "deploymentName",
-    "azure-native:storage:StorageAccount": "accountName",
-    "azure-native:keyvault:Vault": "vaultName",
-}
-
 
 @dataclass
 class Registration:
@@ -81,7 +58,7 @@ class Registration:
 
     @property
     def azure_name(self) -> str | None:
-        key = AZURE_NAME_INPUT.get(self.type)
+        key = types.azure_name_input(self.type)
         return self.inputs.get(key) if key else None
 
 
@@ -100,9 +77,9 @@ class Graph:
 
 # Endpoint type -> (where in `properties` Azure puts the scoring URI, the URI the mock makes up).
 _SCORING_URI = {
-    "azure-native:machinelearningservices:ServerlessEndpoint": (
+    types.SERVERLESS_ENDPOINT: (
         ("inferenceEndpoint", "uri"), "https://{name}.{location}.models.ai.azure.com"),
-    "azure-native:machinelearningservices:OnlineEndpoint": (
+    types.ONLINE_ENDPOINT: (
         ("scoringUri",), "https://{name}.{location}.inference.ml.azure.com/score"),
 }
 
@@ -115,9 +92,9 @@ class FoundryMocks(Mocks):
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
         state = dict(args.inputs)
-        name = state.get(AZURE_NAME_INPUT.get(args.typ, ""), args.name)
+        name = state.get(types.azure_name_input(args.typ) or "", args.name)
         state["name"] = name
-        if args.typ == "azure-native:cognitiveservices:Account":
+        if args.typ == types.ACCOUNT:
             subdomain = state.get("properties", {}).get("customSubDomainName", name)
             endpoint = rpc.UNKNOWN if self.preview else f"https://{subdomain}.cognitiveservices.azure.com/"
             state["properties"] = {**state.get("properties", {}), "endpoint": endpoint}

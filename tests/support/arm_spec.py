@@ -23,25 +23,15 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from foundry_kit.azure import resource_types as types
+
 if TYPE_CHECKING:
     from referencing._core import Resolver
 
-API_VERSION = "2025-06-01"
 SPEC_ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "arm-spec", "specification")
-SPEC = os.path.join(SPEC_ROOT, "cognitiveservices", "resource-manager", "Microsoft.CognitiveServices", "stable",
-                    API_VERSION, "cognitiveservices.json")
-PROVIDER = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.CognitiveServices/"
-
-# Each azure-native resource type and the ARM path its create-or-update PUTs to.
-PUT_PATHS = {
-    "azure-native:cognitiveservices:Account": "accounts/{accountName}",
-    "azure-native:cognitiveservices:Deployment": "accounts/{accountName}/deployments/{deploymentName}",
-    "azure-native:cognitiveservices:RaiPolicy": "accounts/{accountName}/raiPolicies/{raiPolicyName}",
-    "azure-native:cognitiveservices:RaiBlocklist": "accounts/{accountName}/raiBlocklists/{raiBlocklistName}",
-    "azure-native:cognitiveservices:RaiBlocklistItem":
-        "accounts/{accountName}/raiBlocklists/{raiBlocklistName}/raiBlocklistItems/{raiBlocklistItemName}",
-    "azure-native:cognitiveservices:Project": "accounts/{accountName}/projects/{projectName}",
-}
+# The Microsoft.CognitiveServices spec of accounts and their children (its examples feed the list parsers' tests).
+SPEC = os.path.join(SPEC_ROOT, types.BY_TOKEN[types.ACCOUNT].arm.file)
+API_VERSION = types.BY_TOKEN[types.ACCOUNT].arm.api_version
 
 
 # The generic resource (`resources:Resource`), which the kit uses for Anthropic deployments: the
@@ -69,27 +59,41 @@ def as_typed(inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 def problems(type_: str, inputs: dict[str, Any]) -> list[str]:
-    """Every departure from the spec of the PUT azure-native makes for a resource with these inputs."""
+    """Every departure from the spec of the PUT azure-native makes for a resource with these inputs
+    (the operation is the one its entry in the type table names)."""
     if type_ == GENERIC:
         type_, inputs = as_typed(inputs)
-    if type_ not in PUT_PATHS:
-        return [f"{type_}: no ARM operation known for this type (add it to testing.arm_spec.PUT_PATHS)"]
+    entry = types.of(type_)
+    if entry is None:
+        return [f"{type_}: no entry in the type table (foundry_kit/azure/resource_types.py)"]
+    spec = entry.arm
+    file = os.path.join(SPEC_ROOT, spec.file)
     body = to_wire(inputs)
-    put = _spec()["paths"][PROVIDER + PUT_PATHS[type_]]["put"]
-    parameters = [_lookup(p) if "$ref" in p else p for p in put["parameters"]]
+    if type_ == GENERIC:
+        body.pop("apiVersion", None)  # the generic resource's api-version goes in the query string
     found: list[str] = []
-    for parameter in parameters:
-        if parameter["in"] == "path":
-            found += _path_problems(parameter, body.pop(parameter["name"], None))
-    for parameter in parameters:
-        if parameter["in"] == "body":
-            found += body_problems(body, parameter["schema"]["$ref"])
-    return found
+    for parameter in _path_parameters(spec, file):
+        found += _path_problems(parameter, body.pop(parameter["name"], None))
+    return found + body_problems(body, spec.body, file)
 
 
-def body_problems(body: dict[str, Any], ref: str) -> list[str]:
+def _path_parameters(spec: types.ArmSpec, file: str) -> list[dict[str, Any]]:
+    """The path parameters of the PUT: the operation's in the spec, else the ones the entry names;
+    any other `{name}` of the path is at least required."""
+    operation = _load(file).get("paths", {}).get(spec.put_path, {}).get("put")
+    listed = operation["parameters"] if operation else [{"$ref": ref} for ref in spec.parameters]
+    parameters = [p for p in (_lookup(file, p) if "$ref" in p else p for p in listed) if p["in"] == "path"]
+    names = {p["name"] for p in parameters}
+    return parameters + [{"name": name, "in": "path"} for name in _placeholders(spec.put_path) if name not in names]
+
+
+def _placeholders(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{") and part.endswith("}")]
+
+
+def body_problems(body: dict[str, Any], ref: str, file: str = SPEC) -> list[str]:
     """`body` against the schema at `ref` (relative to the spec file, e.g. `#/definitions/Deployment`)."""
-    schema = {"$ref": _uri(SPEC) + ref}
+    schema = {"$ref": _uri(file) + ref}
     validator = Draft4Validator(schema, registry=_registry())
     found = [f"{_pointer(tuple(error.absolute_path))}: {error.message}" for error in validator.iter_errors(body)]
     return found + list(_walk(body, schema, _registry().resolver(), ()))
@@ -163,9 +167,9 @@ def _follow(schema: dict[str, Any], resolver: Resolver) -> tuple[dict[str, Any],
     return schema, resolver
 
 
-def _lookup(reference: dict[str, Any]) -> dict[str, Any]:
+def _lookup(file: str, reference: dict[str, Any]) -> dict[str, Any]:
     """A `{"$ref": ...}` of the spec file (such as a shared parameter), resolved."""
-    return _registry().resolver(_uri(SPEC)).lookup(reference["$ref"]).contents
+    return _registry().resolver(_uri(file)).lookup(reference["$ref"]).contents
 
 
 def _numbers(value: Any) -> Any:
@@ -179,8 +183,8 @@ def _numbers(value: Any) -> Any:
 
 
 @lru_cache(maxsize=None)
-def _spec() -> dict[str, Any]:
-    with open(SPEC, encoding="utf-8") as handle:
+def _load(file: str) -> dict[str, Any]:
+    with open(file, encoding="utf-8") as handle:
         return json.load(handle)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from foundry_kit.azure import describe
+from foundry_kit.azure import resource_types as types
 from foundry_kit.preview.diff import CREATE, DELETE, IMPORT, REPLACED_WITH, StackDiff
 from foundry_kit.preview.plan import Plan, PlannedResource
 from foundry_kit.preview.summary.accounts import account, protected, workspace
@@ -22,28 +23,19 @@ from foundry_kit.words import plural
 
 __all__ = ["Sentence", "summarize", "value", "removed_stack"]
 
+# Types with sentences of their own; any other type says what creating and deleting it means
+# (its entry in the type table), or just "created"/"deleted".
 _SENTENCES: dict[str, Sentences] = {
-    "azure-native:cognitiveservices:Account": account,
-    "azure-native:cognitiveservices:RaiPolicy": policy,
-    "azure-native:cognitiveservices:RaiBlocklist": blocklist,
-    "azure-native:cognitiveservices:Project": titled("created", "deleted: its endpoint, agents and files are gone"),
-    "azure-native:network:PrivateEndpoint": titled("created", "deleted: clients on that network lose private access",
-                                                   deleted_weakens=True),
-    "azure-native:network:PrivateDnsZoneGroup": titled("DNS records created", "DNS records deleted: private names stop "
-                                                       "resolving", deleted_weakens=True),
-    "azure-native:monitor:DiagnosticSetting": titled("logs and metrics flow to the workspace",
-                                                     "deleted: logs and metrics stop flowing", deleted_weakens=True),
-    "azure-native:authorization:RoleAssignment": titled("granted", "revoked: that principal loses access"),
-    "azure-native:machinelearningservices:Workspace": workspace,
-    "azure-native:machinelearningservices:OnlineEndpoint": online_endpoint,
-    "azure-native:machinelearningservices:OnlineDeployment": online_deployment,
-    "azure-native:machinelearningservices:ServerlessEndpoint": serverless_endpoint,
-    "azure-native:machinelearningservices:MarketplaceSubscription": titled(
-        "the project subscribes to the model's Marketplace offer", "deleted: the project's subscription to the model's "
-        "offer ends"),
-    "azure-native:storage:StorageAccount": protected("deleted: the hub's data in it is lost"),
-    "azure-native:keyvault:Vault": protected("deleted: the hub's secrets in it are lost (it stays recoverable "
-                                             "until purge protection lets go)"),
+    types.ACCOUNT: account,
+    types.RAI_POLICY: policy,
+    types.BLOCKLIST: blocklist,
+    types.WORKSPACE: workspace,
+    types.ONLINE_ENDPOINT: online_endpoint,
+    types.ONLINE_DEPLOYMENT: online_deployment,
+    types.SERVERLESS_ENDPOINT: serverless_endpoint,
+    # what the kit creates for a hub and protects with it
+    types.STORAGE_ACCOUNT: protected,
+    types.VAULT: protected,
 }
 
 
@@ -51,7 +43,11 @@ def _sentences_of(resource: PlannedResource) -> Sentences:
     """By type; a generic resource written to accounts/deployments (Anthropic models) reads as a deployment."""
     if describe.is_deployment(resource.type, resource.inputs):
         return deployment
-    return _SENTENCES.get(resource.type, generic)
+    said = _SENTENCES.get(resource.type)
+    entry = types.of(resource.type)
+    if said is None and entry is not None and (entry.created or entry.deleted):
+        return titled(entry)
+    return said or generic
 
 
 def removed_stack(stack: str, base: Plan | None) -> str:

@@ -4,6 +4,7 @@ its posture changes, and what Azure's soft delete asks of a replacement under th
 from __future__ import annotations
 
 from foundry_kit.azure import describe
+from foundry_kit.azure import resource_types as types
 from foundry_kit.preview.diff import ABSENT, CREATE, DELETE, REPLACE, UPDATE, PropertyChange, ResourceChange
 from foundry_kit.preview.plan import PlannedResource
 from foundry_kit.preview.summary.sentences import (Context, Sentence, Sentences, arrow, lifecycle, protect_sentences,
@@ -84,7 +85,7 @@ _HUB_WORDS = {"publicNetworkAccess": "public network access", "managedNetwork.is
 def workspace(ctx: Context, change: ResourceChange) -> list[Sentence]:
     """A hub reads like an account (what is lost, what opens up); a project by its endpoints."""
     if not describe.is_hub(change.resource.type, change.resource.inputs):
-        return titled("created", "deleted with its endpoints: their scoring URIs stop answering")(ctx, change)
+        return titled(types.BY_TOKEN[types.WORKSPACE])(ctx, change)
     refused = refusal(change.old) if change.old else ""
     subject, said = lifecycle(
         ctx, change, "new hub: {details}",
@@ -105,16 +106,12 @@ def workspace(ctx: Context, change: ResourceChange) -> list[Sentence]:
     return [Sentence(subject, "; ".join(parts), weakens=weakens)]
 
 
-def protected(deleted: str) -> Sentences:
+def protected(ctx: Context, change: ResourceChange) -> list[Sentence]:
     """What the kit creates for a hub and protects with it: dropping protection weakens it."""
-    said = titled("created", deleted)
-
-    def sentences(ctx: Context, change: ResourceChange) -> list[Sentence]:
-        if change.action != UPDATE:
-            return said(ctx, change)
-        r = change.resource
-        protect = protect_sentences(change)
-        parts = [f"{words(c.path)} {arrow(c.old, c.new)}" for c in change.properties if c.path != "options.protect"]
-        return [Sentence(ctx.subject(change, describe.title(r.type, r.inputs, r.name)),
-                         "; ".join(parts + [text for text, _ in protect]), weakens=any(weak for _, weak in protect))]
-    return sentences
+    r = change.resource
+    if change.action != UPDATE:
+        return titled(types.BY_TOKEN[r.type])(ctx, change)
+    protect = protect_sentences(change)
+    parts = [f"{words(c.path)} {arrow(c.old, c.new)}" for c in change.properties if c.path != "options.protect"]
+    return [Sentence(ctx.subject(change, describe.title(r.type, r.inputs, r.name)),
+                     "; ".join(parts + [text for text, _ in protect]), weakens=any(weak for _, weak in protect))]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from foundry_kit.azure import describe
+from foundry_kit.azure import resource_types as types
 from foundry_kit.azure.content_filters import AZURE_FILTER_NAMES, SOURCES, setting_of, strength
 from foundry_kit.guardrails.facts import ContentFilterFacts
 from foundry_kit.guardrails.from_engine import content_filter_facts
@@ -15,8 +16,8 @@ from foundry_kit.preview.plan import Plan
 from foundry_kit.preview.summary.sentences import Context, Sentence, arrow, words
 from foundry_kit.words import plural
 
-RAI_POLICY = "azure-native:cognitiveservices:RaiPolicy"
-ITEM = "azure-native:cognitiveservices:RaiBlocklistItem"
+RAI_POLICY = types.RAI_POLICY
+ITEM = types.BLOCKLIST_ITEM
 _SHOWN_ITEMS = 5
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from foundry_kit.azure import describe
+from foundry_kit.azure import resource_types as types
 from foundry_kit.preview.diff import ABSENT, CREATE, DELETE, REPLACE, ResourceChange, StackDiff
 from foundry_kit.preview.plan import Plan, PlannedResource
 
@@ -121,14 +122,14 @@ def generic(ctx: Context, change: ResourceChange) -> list[Sentence]:
     return [Sentence(subject, parts)]
 
 
-def titled(created: str, deleted: str, deleted_weakens: bool = False) -> Sentences:
-    """Sentences for a resource known by its title: what creating and deleting it means."""
+def titled(entry: types.ResourceType) -> Sentences:
+    """Sentences for a resource known by its title: what creating and deleting it means (its table entry)."""
     def sentences(ctx: Context, change: ResourceChange) -> list[Sentence]:
         r = change.resource
         subject = ctx.subject(change, describe.title(r.type, r.inputs, r.name))
         if change.action == CREATE:
-            return [Sentence(subject, created)]
+            return [Sentence(subject, entry.created or "created")]
         if change.action == DELETE:
-            return [Sentence(subject, deleted, destructive=True, weakens=deleted_weakens)]
+            return [Sentence(subject, entry.deleted or "deleted", destructive=True, weakens=entry.deleted_weakens)]
         return generic(ctx, change)
     return sentences
