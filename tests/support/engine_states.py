@@ -21,23 +21,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
 
+from foundry_kit.azure import resource_types as types
 from foundry_kit.preview.engine import SUBSCRIPTION, UNKNOWN, Graph, Registration
-from support.arm_spec import PROVIDER, PUT_PATHS, SPEC, SPEC_ROOT, _follow, _properties, _registry, _spec, _uri
+from support.arm_spec import SPEC_ROOT, _follow, _load, _placeholders, _properties, _registry, _uri
 
 STATES = ("inputs", "create", "update", "applied")
-GENERIC = "azure-native:resources:Resource"
-RESOURCES_SPEC = f"{SPEC_ROOT}/resources/resource-manager/Microsoft.Resources/stable/2024-03-01/resources.json"
-
-# Path parameters of the types whose PUT the vendored extracts do not include (the private
-# endpoint's own PUT; the generic resource, whose path is `{parentResourcePath}/{resourceType}/
-# {resourceName}` under `{resourceProviderNamespace}`, with `api-version` given as an input).
-_OTHER_PATH_PARAMETERS = {
-    "azure-native:network:PrivateEndpoint": ("resourceGroupName", "privateEndpointName"),
-    "azure-native:monitor:DiagnosticSetting": ("resourceUri",),  # `name` is both path and response
-    GENERIC: ("resourceGroupName", "resourceProviderNamespace", "parentResourcePath", "resourceType", "resourceName",
-              "apiVersion"),
-}
-_RESPONSE_DEFINITIONS = {GENERIC: (RESOURCES_SPEC, "#/definitions/GenericResource")}
+GENERIC = types.GENERIC
+# Inputs of a type that are neither path parameters nor body: the generic resource's `api-version`.
+_QUERY_INPUTS = {GENERIC: ("apiVersion",)}
 
 
 @dataclass(frozen=True)
@@ -91,44 +82,40 @@ def shaped(registration: Registration, state: str, by_urn: dict[str, Registratio
 
 @lru_cache(maxsize=None)
 def path_parameters(type_: str) -> frozenset[str]:
-    """The inputs that are path parameters of the type's PUT (never among its outputs)."""
-    if type_ in PUT_PATHS:
-        return frozenset(re.findall(r"\{(\w+)\}", PROVIDER + PUT_PATHS[type_])) - {"subscriptionId"}
-    return frozenset(_OTHER_PATH_PARAMETERS.get(type_, ()))
+    """The inputs that are path parameters of the type's PUT (never among its outputs), from its
+    entry in the type table (a diagnostic setting's `name` is both path and response)."""
+    entry = types.of(type_)
+    if entry is None:
+        return frozenset()
+    return frozenset(_placeholders(entry.arm.put_path)) - {"subscriptionId"} | set(_QUERY_INPUTS.get(type_, ()))
 
 
 @lru_cache(maxsize=None)
 def response_properties(type_: str) -> dict[str, tuple[str, ...]]:
     """The top-level properties of the type's PUT response, each with the properties of its
     `properties` bag (one level down), as the spec declares them."""
-    if type_ in PUT_PATHS:
-        put = _spec()["paths"][PROVIDER + PUT_PATHS[type_]]["put"]
-        spec_file, ref = SPEC, put["responses"]["200"]["schema"]["$ref"]
-    elif type_ in _RESPONSE_DEFINITIONS:
-        spec_file, ref = _RESPONSE_DEFINITIONS[type_]
-    else:
+    entry = types.of(type_)
+    if entry is None:
         return {}
+    spec_file = f"{SPEC_ROOT}/{entry.arm.file}"
+    put = _load(spec_file).get("paths", {}).get(entry.arm.put_path, {}).get("put")
+    # the operation's 200 response; an extract without it: the body (ARM answers a PUT with the resource)
+    ref = put["responses"]["200"]["schema"]["$ref"] if put and "responses" in put else entry.arm.body
     schema, resolver = _follow({"$ref": _uri(spec_file) + ref}, _registry().resolver())
     found: dict[str, tuple[str, ...]] = {}
     for name, (subschema, subresolver) in _properties(schema, resolver):
-        inner, inner_resolver = _follow(subschema, subresolver)
-        found[name] = tuple(key for key, _ in _properties(inner, inner_resolver)) if name == "properties" else ()
+        found[name] = tuple(key for key, _ in _properties(*_follow(subschema, subresolver))) if name == "properties" else ()
     return found
 
 
 def _arm_id(registration: Registration, by_urn: dict[str, Registration]) -> str:
     """The id Azure gives the resource: its PUT path with the inputs filled in."""
-    inputs = registration.inputs
-    group = inputs.get("resourceGroupName", "rg")
-    base = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/"
-    if registration.type in PUT_PATHS:
-        return base + "Microsoft.CognitiveServices/" + PUT_PATHS[registration.type].format(**inputs)
-    if registration.type == GENERIC:
-        return base + "/".join((inputs["resourceProviderNamespace"], inputs["parentResourcePath"], inputs["resourceType"],
-                                inputs["resourceName"]))
-    if registration.type == "azure-native:monitor:DiagnosticSetting":
-        return f"{inputs.get('resourceUri')}/providers/Microsoft.Insights/diagnosticSettings/{inputs.get('name')}"
-    return base + f"{registration.type.split(':')[1]}/{registration.azure_name or registration.name}"
+    entry = types.of(registration.type)
+    values = {"subscriptionId": SUBSCRIPTION, **registration.inputs}
+    if entry is None:
+        return f"/subscriptions/{SUBSCRIPTION}/providers/{registration.type.split(':')[1]}/{registration.name}"
+    path = re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), "")).strip("/"), entry.arm.put_path)
+    return path if path.startswith("/subscriptions/") else "/" + path.lstrip("/")
 
 
 def _property_dependencies(registration: Registration, by_urn: dict[str, Registration]) -> dict[str, tuple[str, ...]]:
