@@ -38,7 +38,7 @@ def test_text_reports_all_files_and_exits_1(repo, capsys) -> None:
     assert cli.main(["validate", "invalid.yaml", "broken.yaml"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "invalid.yaml:11:19: accounts.core.deployments.grok-3.capacity: expected an integer, got the string 'five'",
-        "broken.yaml:3:1: not valid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence at line 2)",
+        "broken.yaml:2:18: not valid YAML: this '[' is never closed with ']', or a ',' is missing between its items",
         "2 errors in 2 files",
     ]
 
@@ -65,6 +65,30 @@ def test_no_project_and_no_files_is_a_user_error(repo, capsys) -> None:
 
 
 def test_a_bug_exits_3_with_a_report(repo, monkeypatch, capsys) -> None:
-    monkeypatch.setattr("foundry_kit.cli.commands.validate.load_manifest", lambda path: 1 / 0)
+    monkeypatch.setattr("foundry_kit.cli.commands.validate.load", lambda path: 1 / 0)
     assert cli.main(["validate", "invalid.yaml"]) == 3
     assert "an unexpected error occurred (a bug in the kit" in capsys.readouterr().err
+
+
+def test_every_file_s_syntax_error_is_reported_with_the_other_files_problems(tmp_path, monkeypatch, capsys) -> None:
+    """A broken stack file, two manifests that are not YAML and one with wrong values: all at once."""
+    (tmp_path / "Pulumi.yaml").write_text("name: t\nruntime: python\n")
+    stacks = tmp_path / "stacks"
+    stacks.mkdir()
+    (stacks / "a.yaml").write_text("version: 1\nresourceGroup:\n\tname: rg\n")
+    (stacks / "b.yaml").write_text("version: 1\nlocation: eastus2\nresourceGroup\n  name: rg\n")
+    (stacks / "c.yaml").write_text("version: 2\nlocation: eastus2\nresourceGroup: {name: rg}\naccounts: {}\n")
+    for name in "abc":
+        (stacks / f"Pulumi.{name}.yaml").write_text("config: {}\n")
+    (stacks / "Pulumi.d.yaml").write_text("config:\n  x: [1\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["validate"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "stacks/Pulumi.d.yaml:2:6: not valid YAML: this '[' is never closed with ']', or a ',' is missing between its items",
+        "stacks/a.yaml:3:1: not valid YAML: a tab character: YAML indents with spaces only; replace the tab with spaces",
+        "stacks/b.yaml:3:1: not valid YAML: a key without ':' (expected key: value): add ': ' after the key, or join the "
+        "line to the value above",
+        "stacks/c.yaml:1:10: version: unsupported manifest version 2: this kit reads version 1",
+        "stacks/c.yaml:4:11: accounts: must not be empty",
+        "5 errors in 4 files",
+    ]

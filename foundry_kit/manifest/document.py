@@ -36,6 +36,8 @@ class Document:
     data: Any
     positions: dict[Path, Position] = field(default_factory=dict)
     key_positions: dict[Path, Position] = field(default_factory=dict)
+    written: dict[Path, str] = field(default_factory=dict)
+    """The text of each number as written (`0613` for the integer 395): messages quote it."""
 
     def position(self, path: Path, *, prefer_key: bool = False) -> Position:
         """The position of `path`, or of its nearest ancestor that has one."""

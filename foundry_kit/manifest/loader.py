@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -25,6 +26,9 @@ from foundry_kit.errors import KitError, Position, Problem
 
 MAX_ALIAS_EXPANSION = 100_000
 """Values that anchors and aliases may add to one file ("billion laughs" stops here)."""
+MAX_FILE_BYTES = 32 * 1024 * 1024
+"""The largest file the loader reads: 16,000 deployments take about 4 MB, so a larger file is
+not a manifest someone wrote (and parsing it could exhaust memory)."""
 
 _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -58,6 +62,7 @@ for _loader in (_YamlLoader, _FastLoader):
 class _Node:
     value: Any  # dict[str, _Entry] | list[_Node] | scalar
     position: Position
+    written: str | None = None  # a number's text as written ("0613" for 395): messages quote it
 
 
 @dataclass
@@ -70,12 +75,23 @@ def load(path: str) -> Document:
     """Load the manifest at `path` (as the user wrote it: messages show this spelling)."""
     positions: dict[Path, Position] = {}
     key_positions: dict[Path, Position] = {}
-    data = _flatten(_load_tree(path, chain=()), (), positions, key_positions)
-    return Document(path, data, positions, key_positions)
+    written: dict[Path, str] = {}
+    data = _flatten(_load_tree(path, chain=(), root=_confinement(path)), (), positions, key_positions, written)
+    return Document(path, data, positions, key_positions, written)
 
 
 def load_stack_config(path: str) -> dict[str, Any]:
-    """The `config:` mapping of a Pulumi stack file (`stacks/Pulumi.<stack>.yaml`)."""
+    """The `config:` mapping of a Pulumi stack file (`stacks/Pulumi.<stack>.yaml`); read once per
+    version of the file (discovering stacks, their environments and subscriptions all ask)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return _stack_config(path, "", 0, 0)  # reports the unreadable file
+    return _stack_config(path, os.path.realpath(path), status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _stack_config(path: str, _real: str, _mtime: int, _size: int) -> dict[str, Any]:
     tree = _parse(path)
     if tree is None:
         return {}
@@ -95,7 +111,16 @@ def load_project_file(path: str) -> dict[str, Any]:
     return data
 
 
-def _load_tree(path: str, chain: tuple[str, ...]) -> _Node:
+def _confinement(path: str) -> str:
+    """The directory `extends` may not leave: the project's (the nearest with a Pulumi.yaml), else
+    the manifest's own."""
+    from foundry_kit.project.stacks import find_root  # stacks reads stack files through this module
+
+    directory = os.path.dirname(os.path.abspath(path))
+    return os.path.realpath(find_root(directory) or directory)
+
+
+def _load_tree(path: str, chain: tuple[str, ...], root: str) -> _Node:
     tree = _parse(path)
     if tree is None:
         raise KitError([Problem(Position(path), "", "the manifest is empty: expected a mapping that starts with 'version: 1'")])
@@ -108,12 +133,15 @@ def _load_tree(path: str, chain: tuple[str, ...]) -> _Node:
     if not isinstance(target, str) or not target or "\0" in target:
         raise KitError([Problem(entry.node.position, "extends", "must be the path of another manifest, relative to this file")])
     base_path = os.path.normpath(os.path.join(os.path.dirname(path), target))
+    if os.path.commonpath([root, os.path.realpath(base_path)]) != root:
+        raise KitError([Problem(entry.node.position, "extends", f"'{target}' is outside the project ({root}): extends "
+                                                                "names a manifest inside it, relative to this file")])
     here = os.path.realpath(path)
     if os.path.realpath(base_path) in chain + (here,):
         raise KitError([Problem(entry.node.position, "extends", f"'{target}' extends this file again: an extends cycle")])
     if not os.path.isfile(base_path):
         raise KitError([Problem(entry.node.position, "extends", f"cannot read '{target}': no such manifest")])
-    return _merge(_load_tree(base_path, chain + (here,)), tree)
+    return _merge(_load_tree(base_path, chain + (here,), root), tree)
 
 
 def _parse(path: str) -> _Node | None:
@@ -138,10 +166,9 @@ def _compose_reporting(path: str, text: str) -> _Node | None:
     try:
         return _compose(path, text, _YamlLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        mark, message = _syntax_error(error)
         where = Position(path, mark.line + 1, mark.column + 1) if mark else Position(path)
-        context = f" ({error.context} at line {error.context_mark.line + 1})" if error.context and error.context_mark else ""
-        raise KitError([Problem(where, "", f"not valid YAML: {error.problem}{context}")]) from None
+        raise KitError([Problem(where, "", f"not valid YAML: {message}")]) from None
     except yaml.reader.ReaderError as error:
         where = _position_at(path, text[: error.position], "\n")
         raise KitError([Problem(where, "", f"not valid YAML: unacceptable character #x{error.character:04x}: "
@@ -152,10 +179,50 @@ def _compose_reporting(path: str, text: str) -> _Node | None:
         raise KitError([Problem(Position(path), "", "the document is nested too deeply")]) from None
 
 
+def _syntax_error(error: yaml.MarkedYAMLError) -> tuple[Any, str]:
+    """PyYAML's refusal in words for people, at the mark where the mistake is: the scanner
+    notices some only on a later line (a key without ':' or an unclosed quote), so those
+    point where the key or the quote starts."""
+    problem, context = error.problem or "", error.context or ""
+    at_problem, at_context = error.problem_mark, error.context_mark or error.problem_mark
+    opened = f" (the mapping starts at line {error.context_mark.line + 1})" if error.context_mark else ""
+    if problem == "mapping values are not allowed here":
+        return at_problem, ("a ': ' where a value was expected: put a value that contains ': ' in quotes "
+                            "(description: \"Models: a and b\"), or indent this line like the keys beside it")
+    if problem == "found character '\\t' that cannot start any token":
+        return at_problem, "a tab character: YAML indents with spaces only; replace the tab with spaces"
+    if problem.startswith("found character") and "cannot start any token" in problem:
+        character = problem.split("'")[1]
+        return at_problem, f"a value cannot start with '{character}' (YAML reserves it): put the value in quotes"
+    if problem == "could not find expected ':'":
+        return at_context, "a key without ':' (expected key: value): add ': ' after the key, or join the line to the value above"
+    if problem == "found unexpected end of stream" and "quoted scalar" in context:
+        return at_context, "a quoted value is never closed: add the closing quote"
+    if problem.startswith("expected ',' or '") and "flow" in context:
+        closing = "}" if "mapping" in context else "]"
+        return at_context, f"this '{'{' if closing == '}' else '['}' is never closed with '{closing}', or a ',' is missing between its items"
+    if problem.startswith("found undefined alias"):
+        name = problem.split("'")[1]
+        return at_problem, f"'*{name}' refers to no anchor: define it first with &{name}, or quote the value if '*' is text"
+    if problem == "expected <block end>, but found '-'":
+        return at_problem, (f"a list item among the keys of a mapping{opened}: give the list a key of its own (key: "
+                            "then '- item' lines indented under it)")
+    if problem == "expected <block end>, but found '<scalar>'":
+        return at_problem, ("more text after a complete value: a quote inside a quoted value ends it early (write '' "
+                            "for ' inside '...', or use double quotes)")
+    if problem.startswith("expected <block end>") and "block mapping" in context:
+        return at_problem, f"this line is indented unlike the keys of its mapping{opened}: indent it like them"
+    return at_problem or at_context, f"{problem}{f' ({context}{opened})' if context else ''}"
+
+
 def _read_text(path: str) -> str:
     try:
         with open(path, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise KitError([Problem(Position(path), "", f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB, the "
+                                        "most the kit reads: this is not a manifest a person wrote; split it into "
+                                        "stacks, or check that the right file is named")])
     except OSError as error:
         raise KitError([Problem(Position(path), "", f"cannot read the file: {error.strerror or error}")]) from None
     try:
@@ -218,7 +285,8 @@ class _Converter:
             raise self.fail(node, f"cannot read {node.value!r} as {kind}") from None
         if isinstance(value, int) and value.bit_length() > 64:
             raise self.fail(node, "this number is too large")
-        return _Node(value, self.where(node))
+        written = node.value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        return _Node(value, self.where(node), written)
 
     def mapping(self, node: MappingNode) -> _Node:
         if node.tag != _MAP:
@@ -264,17 +332,19 @@ def _merge(base: _Node, overlay: _Node) -> _Node:
 
 
 def _flatten(node: _Node, path: Path, positions: dict[Path, Position],
-             key_positions: dict[Path, Position]) -> Any:
-    """`_Node` tree -> plain data, recording every position on the way."""
+             key_positions: dict[Path, Position], written: dict[Path, str] | None = None) -> Any:
+    """`_Node` tree -> plain data, recording every position (and a number's text) on the way."""
     positions[path] = node.position
     if isinstance(node.value, dict):
         result = {}
         for key, entry in node.value.items():
             key_positions[path + (key,)] = entry.key_position
-            result[key] = _flatten(entry.node, path + (key,), positions, key_positions)
+            result[key] = _flatten(entry.node, path + (key,), positions, key_positions, written)
         return result
     if isinstance(node.value, list):
-        return [_flatten(item, path + (index,), positions, key_positions) for index, item in enumerate(node.value)]
+        return [_flatten(item, path + (index,), positions, key_positions, written) for index, item in enumerate(node.value)]
+    if node.written is not None and written is not None:
+        written[path] = node.written
     return node.value
 
 

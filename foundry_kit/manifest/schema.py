@@ -55,7 +55,7 @@ def _translate(document: Document, error: ValidationError) -> Iterator[Problem]:
     elif kind in ("oneOf", "anyOf"):
         yield from _translate_choice(document, error)
     else:
-        yield document.problem(path, _message(error))
+        yield document.problem(path, _message(error, document.written.get(path)))
 
 
 def _translate_choice(document: Document, error: ValidationError) -> Iterator[Problem]:
@@ -70,7 +70,7 @@ def _translate_choice(document: Document, error: ValidationError) -> Iterator[Pr
         yield document.problem(tuple(error.absolute_path), f"{_show(error.instance)} is not valid: expected {_rule(error)}")
 
 
-def _message(error: ValidationError) -> str:
+def _message(error: ValidationError, written: str | None = None) -> str:
     kind, value, schema = error.validator, error.instance, error.schema
     if kind == "const" and error.absolute_path and error.absolute_path[-1] == "version":
         hint = " (write it without quotes)" if value == "1" else ""
@@ -83,7 +83,10 @@ def _message(error: ValidationError) -> str:
     if kind == "type":
         expected = _JSON_TYPES.get(str(schema["type"]), str(schema["type"]))
         quotable = schema["type"] == "string" and "pattern" not in schema and "anyOf" not in schema
-        hint = f' (write "{value}" in quotes)' if quotable and isinstance(value, (int, float)) and not isinstance(value, bool) else ""
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if quotable and number and written is not None and written != str(value):
+            return f"expected {expected}, got {written}, which YAML reads as the number {value}: write \"{written}\" in quotes"
+        hint = f' (write "{written or value}" in quotes)' if quotable and number else ""
         return f"expected {expected}, got {_describe(value)}{hint}"
     if kind == "pattern":
         return f"{_show(value)} is not valid: expected {_rule(error)}"

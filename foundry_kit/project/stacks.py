@@ -89,12 +89,19 @@ def find_root(start: str = ".") -> str | None:
 
 
 
-def discover(root: str) -> list[Stack]:
-    """Every stack that has a `stacks/Pulumi.<stack>.yaml`, with its manifest."""
+def discover(root: str, broken: list[Problem] | None = None) -> list[Stack]:
+    """Every stack that has a `stacks/Pulumi.<stack>.yaml`, with its manifest. With `broken`, a
+    stack file that cannot be read adds its problems there and is left out (else: `KitError`)."""
     stacks = []
     for config_file in sorted(Path(root, STACK_DIR).glob("Pulumi.*.yaml")):
         name = config_file.name[len("Pulumi."):-len(".yaml")]
-        configured = load_stack_config(str(config_file)).get(CONFIG_KEY)
+        try:
+            configured = load_stack_config(display(str(config_file))).get(CONFIG_KEY)
+        except KitError as error:
+            if broken is None:
+                raise
+            broken.extend(error.problems)
+            continue
         stacks.append(Stack(name, display(str(config_file)),
                             manifest_path(root, name, configured if isinstance(configured, str) else None)))
     return stacks

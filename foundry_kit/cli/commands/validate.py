@@ -5,14 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Callable
+
 from foundry_kit.catalog.checks import DEFAULT_HORIZON_DAYS, CatalogOptions
-from foundry_kit.errors import KitError, Problem
-from foundry_kit.guardrails import environment_of
-from foundry_kit.project.quota import shared_problems, shared_use, stack_manifests
 from foundry_kit.cli.report import REPORTERS, FileResult
-from foundry_kit.project.stacks import discover, find_root
-from foundry_kit.validate import load_manifest
-from foundry_kit.cli.commands.plan import select
+from foundry_kit.errors import KitError, Problem
+from foundry_kit.guardrails.environment import environment_of, stack_environments
+from foundry_kit.manifest.document import Document
+from foundry_kit.manifest.loader import load
+from foundry_kit.manifest.model import Manifest
+from foundry_kit.project.quota import StackManifest, shared_problems, shared_use
+from foundry_kit.project.stacks import Stack, discover, find_root, subscription_of
+from foundry_kit.validate import validate
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -39,38 +45,62 @@ def _days(text: str) -> int:
     return int(text)
 
 
-def manifests(files: list[str]) -> list[str]:
-    if files:
-        return files
+def project_stacks(broken: list[Problem]) -> list[Stack]:
+    """Every stack of the project here; a stack file that cannot be read goes to `broken`."""
     root = find_root()
     if root is None:
         raise KitError([Problem.at(".", "no Pulumi.yaml here or above: name the manifests to check")])
-    found = [stack.manifest_file for stack in discover(root)]
-    if not found:
+    stacks = discover(root, broken)
+    if not stacks and not broken:
         raise KitError([Problem.at(root, "no stacks/Pulumi.<stack>.yaml: name the manifests to check")])
-    return found
+    return stacks
 
 
-def check(path: str, options: CatalogOptions, environment: str | None = None) -> FileResult:
+@dataclass
+class Checked:
+    result: FileResult
+    document: Document | None = None  # when valid: what the shared checks read
+    manifest: Manifest | None = None
+
+
+def check(path: str, options: CatalogOptions, environment: Callable[[], str | None]) -> Checked:
+    """Load and validate `path` once (its environment asked only then: a wrong one is its problem)."""
     try:
-        return FileResult(path, list(load_manifest(path, options, environment).warnings))
+        document = load(path)
+        validated = validate(document, options, environment())
+        return Checked(FileResult(path, list(validated.warnings)), document, validated.manifest)
     except KitError as error:
-        return FileResult(path, list(error.problems))
+        return Checked(FileResult(path, list(error.problems)))
 
 
-def add_shared_quota_problems(results: list[FileResult]) -> None:
+def add_shared_problems(stacks: list[Stack], checked: dict[str, Checked]) -> None:
     """The stacks of one subscription together within every budget (each manifest alone is checked already)."""
-    by_file = {result.file: result for result in results}
-    stacks = [stack for stack in select(None, None) if by_file[stack.manifest_file].valid]
+    valid = [StackManifest(stack.name, subscription_of(stack), checked[stack.manifest_file].document,
+                           checked[stack.manifest_file].manifest)
+             for stack in stacks if checked[stack.manifest_file].manifest is not None]
     files = {stack.name: stack.manifest_file for stack in stacks}
-    for stack, problem in shared_problems(shared_use(stack_manifests(stacks))):
-        by_file[files[stack]].problems.append(problem)
+    for stack, problem in shared_problems(shared_use(valid)):
+        checked[files[stack]].result.problems.append(problem)
 
 
 def run(args: argparse.Namespace) -> int:
     options = CatalogOptions(horizon_days=args.horizon, strict=args.strict)
-    results = [check(path, options, environment_of(path, args.environment, allow_unknown=args.allow_unknown_environment)) for path in manifests(args.files)]
-    if not args.files:
-        add_shared_quota_problems(results)
+    broken: list[Problem] = []
+    stacks = [] if args.files else project_stacks(broken)
+    paths = args.files or list(dict.fromkeys(stack.manifest_file for stack in stacks))
+    by_manifest = None if args.files else stack_environments(stacks)
+    if args.environment and not args.allow_unknown_environment:
+        for path in paths:  # a name the guardrails do not know is refused before anything is checked
+            environment_of(path, args.environment)
+
+    def environment(path: str) -> Callable[[], str | None]:
+        return lambda: environment_of(path, args.environment, allow_unknown=args.allow_unknown_environment,
+                                      by_manifest=by_manifest)
+
+    checked = {path: check(path, options, environment(path)) for path in paths}
+    if stacks:
+        add_shared_problems(stacks, checked)
+    results = [FileResult(file, list(problems)) for file, problems in groupby(sorted(broken), key=lambda p: p.position.file)]
+    results += [entry.result for entry in checked.values()]
     REPORTERS[args.format](results, sys.stdout)
     return 0 if all(result.valid for result in results) else 1
