@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import shutil
 
 import pytest
 
@@ -79,7 +80,8 @@ def test_manifest_flag_plans_a_bare_file_as_a_stack(tmp_path, capsys) -> None:
     manifest = tmp_path / "staging.yaml"
     with open(os.path.join(REPO, "stacks", "dev.yaml"), encoding="utf-8") as handle:
         dev = handle.read()
-    manifest.write_text(dev.replace("extends: common.yaml", f"extends: {os.path.join(REPO, 'stacks', 'common.yaml')}"))
+    manifest.write_text(dev)  # extends common.yaml, beside it (extends stays in the manifest's directory outside a project)
+    shutil.copy(os.path.join(REPO, "stacks", "common.yaml"), tmp_path / "common.yaml")
     assert cli.main(["plan", "--manifest", str(manifest), "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)["stacks"][0]
     assert document["stack"] == "staging"
