@@ -10,6 +10,7 @@ from typing import Sequence
 
 from foundry_kit.cli.commands import catalog as catalog_command
 from foundry_kit.cli.commands import diff as diff_command
+from foundry_kit.cli.commands import drift as drift_command
 from foundry_kit.cli.commands import import_estate as import_command
 from foundry_kit.cli.commands import plan as plan_command
 from foundry_kit.cli.commands import quota as quota_command
@@ -28,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
     diff_command.add_parser(verbs)
     quota_command.add_parser(verbs)
     import_command.add_parser(verbs)
+    drift_command.add_parser(verbs)
     return top
 
 

@@ -48,8 +48,13 @@ def read_estate(azure: AzureLists, group: str, names: Sequence[str] = ()) -> Liv
         if not listed:
             raise KitError([Problem.at(".", f"resource group {group} holds no Foundry (Cognitive Services) account in "
                                             f"subscription {azure.subscription}: nothing to read")])
+    return read_accounts(azure, group, listed)
+
+
+def read_accounts(azure: AzureLists, group: str, bodies: Sequence[Json]) -> LiveEstate:
+    """These accounts of `group` (as listed) with what is under them."""
     return LiveEstate(azure.subscription, group, tuple(_account(azure, group, body) for body in
-                                                       sorted(listed, key=lambda a: str(a.get("name", "")).lower())))
+                                                       sorted(bodies, key=lambda a: str(a.get("name", "")).lower())))
 
 
 def _account(azure: AzureLists, group: str, body: Json) -> LiveAccount:

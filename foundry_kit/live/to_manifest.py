@@ -34,6 +34,7 @@ _QUIET_THRESHOLD = {"off": "High", "annotate": "Low"}
 class Note:
     resource_id: str
     message: str
+    lossy: bool = True  # False: nothing of Azure's state is lost (only how adoption goes is said)
 
     def __str__(self) -> str:
         return f"{self.resource_id}: {self.message}"
@@ -43,10 +44,15 @@ class Note:
 class Imported:
     data: dict[str, Any]
     notes: list[Note] = field(default_factory=list)
+    unwritten: list[tuple[str, Json]] = field(default_factory=list)  # (ARM type, body) read but left out
 
-    def note(self, resource: Json | str, message: str) -> None:
+    def note(self, resource: Json | str, message: str, lossy: bool = True) -> None:
         self.notes.append(Note(resource if isinstance(resource, str) else str(resource.get("id") or resource.get("name")),
-                               message))
+                               message, lossy))
+
+    def leave_out(self, kind: str, resource: Json, message: str) -> None:
+        self.note(resource, f"{message} (not written)")
+        self.unwritten.append((kind, resource))
 
 
 def to_manifest(estate: LiveEstate) -> Imported:
@@ -182,8 +188,8 @@ def _deployment(found: Imported, body: Json, filters: set[str], tags: Any) -> di
     props, sku = _props(body), body.get("sku") or {}
     model = props.get("model") or {}
     if model.get("format") == "Anthropic":
-        found.note(body, "an Anthropic deployment: Azure does not return its modelProviderData, which the manifest "
-                         "requires; add it under accounts.<key>.deployments by hand (not written)")
+        found.leave_out("deployments", body, "an Anthropic deployment: Azure does not return its modelProviderData, "
+                                             "which the manifest requires; add it under accounts.<key>.deployments by hand")
         return None
     spec: dict[str, Any] = {"model": {"format": model.get("format"), "name": model.get("name"),
                                       "version": model.get("version")},
@@ -216,8 +222,8 @@ def _filters(found: Imported, live: LiveAccount, filters: dict[str, Any], blockl
         if props.get("type") == "SystemManaged" or name in BUILTIN_CONTENT_FILTERS:
             continue
         if name not in used:
-            found.note(policy, "no deployment uses this content filter; the kit creates a filter only on accounts "
-                               "whose deployments use it (not written)")
+            found.leave_out("raiPolicies", policy, "no deployment uses this content filter; the kit creates a filter only "
+                                                   "on accounts whose deployments use it")
             continue
         spec = _filter(found, policy)
         listed_blocklists |= set(spec.get("blocklists", []))
@@ -227,8 +233,8 @@ def _filters(found: Imported, live: LiveAccount, filters: dict[str, Any], blockl
     for blocklist in live.rai_blocklists:
         name = str(blocklist["name"]).rsplit("/", 1)[-1]
         if name not in listed_blocklists:
-            found.note(blocklist, "no content filter used here names this blocklist; the kit creates a blocklist only "
-                                  "where such a filter uses it (not written)")
+            found.leave_out("raiBlocklists", blocklist, "no content filter used here names this blocklist; the kit "
+                                                       "creates a blocklist only where such a filter uses it")
             continue
         _shared(found, blocklists, name, _blocklist(found, blocklist, live.rai_blocklist_items.get(name, ())),
                 blocklist, "blocklist")
@@ -296,7 +302,7 @@ def _blocklist(found: Imported, blocklist: Json, items: tuple[Json, ...]) -> dic
         if str(item.get("name")).rsplit("/", 1)[-1] != kit_name:
             found.note(item, f"the kit names blocklist items by their term ({kit_name}): on adoption it creates this "
                              "term under that name and leaves this item in place (the term is listed twice; delete "
-                             "this one when you like)")
+                             "this one when you like)", lossy=False)
     if terms:
         spec["items"] = sorted(terms, key=lambda t: (t["pattern"], True) if isinstance(t, dict) else (t, False))
     return spec

@@ -72,10 +72,15 @@ def record(stack: Stack) -> tuple[Validated, Graph]:
             run_program(stack.name, program_config(stack), preview=True, project=project_of(stack)))
 
 
+def planned_resources(graph: Graph) -> tuple[PlannedResource, ...]:
+    """The custom resources a run registered, each with the account (or hub) it belongs to."""
+    by_urn = {r.urn: r for r in graph.resources}
+    return tuple(_planned(r, _account_of(r, by_urn)) for r in graph.resources if r.custom)
+
+
 def plan_stack(stack: Stack) -> Plan:
     validated, graph = record(stack)
-    by_urn = {r.urn: r for r in graph.resources}
-    resources = tuple(_planned(r, _account_of(r, by_urn)) for r in graph.resources if r.custom)
+    resources = planned_resources(graph)
     return Plan(
         stack=stack.name,
         manifest=stack.manifest_file,
