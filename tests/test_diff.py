@@ -15,7 +15,9 @@ import pytest
 import yaml
 
 from foundry_kit.cli import main as cli
+from foundry_kit.cli.commands import diff as diff_command
 from foundry_kit.cli.commands.diff import stack_diffs
+from foundry_kit.preview.plan import plan_stack
 from foundry_kit.cli.diff_report import as_json, markdown, text
 from foundry_kit.preview.engine import REPO
 from foundry_kit.manifest.loader import load
@@ -117,7 +119,27 @@ def _changes(changed, stack: str = "prod") -> dict[str, dict]:
 def test_nothing_changed_exits_0(project, capsys) -> None:
     code, out = run(capsys)
     assert code == 0
-    assert out.splitlines() == ["Stack dev: no changes (against HEAD)", "", "Stack prod: no changes (against HEAD)", ""]
+    unchanged = "no changes (its manifest, config, guardrails and program are identical: not planned)"
+    assert out.splitlines() == [f"Stack dev: {unchanged} (against HEAD)", "", f"Stack prod: {unchanged} (against HEAD)", ""]
+
+
+def test_only_the_stacks_whose_inputs_changed_are_planned(project, capsys, monkeypatch) -> None:
+    planned = []
+    monkeypatch.setattr(diff_command, "plan_stack", lambda stack: planned.append(stack.name) or plan_stack(stack))
+    edit(project, "prod.yaml", "capacity: 200\n", "capacity: 250\n")
+    code, out = run(capsys, "--format", "json")
+    assert (code, planned) == (2, ["prod", "prod"])  # base and head of prod; dev not at all
+    assert {s["stack"]: s["status"] for s in json.loads(out)["stacks"]} == {"dev": "unchanged", "prod": "present"}
+    planned.clear()
+    edit(project, "common.yaml", "      hate: low\n", "      hate: medium\n")  # both stacks extend it
+    assert run(capsys)[0] == 2 and sorted(planned) == ["dev", "dev", "prod", "prod"]
+    planned.clear()
+    _git(project, "commit", "-qam", "changes")
+    edit(project, "prod.yaml", "version: 1\n", "version: 1  # a comment: prod's file changed, what it resolves to did not\n")
+    assert run(capsys)[0] == 0 and planned == []
+    with open(os.path.join(project, "policy", "guardrails.yaml"), "a", encoding="utf-8") as handle:
+        handle.write("# a comment changes the file: every stack is planned again\n")
+    assert run(capsys)[0] == 0 and sorted(planned) == ["dev", "dev", "prod", "prod"]
 
 
 def test_pure_reordering_and_renaming_of_keys_diffs_to_no_changes(project, capsys) -> None:
@@ -245,7 +267,7 @@ def test_new_and_removed_stacks(project, capsys) -> None:
     code, out = run(capsys, "--format", "json")
     assert code == 2
     stacks = {s["stack"]: s for s in json.loads(out)["stacks"]}
-    assert (stacks["qa"]["status"], stacks["dev"]["status"], stacks["prod"]["status"]) == ("added", "removed", "present")
+    assert (stacks["qa"]["status"], stacks["dev"]["status"], stacks["prod"]["status"]) == ("added", "removed", "unchanged")
     assert stacks["qa"]["counts"]["create"] == 24
     assert [s["text"] for s in stacks["dev"]["summary"]] == [
         "stack removed from the repository: nothing in Azure changes by this change, and its resources stay until "

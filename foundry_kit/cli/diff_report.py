@@ -20,7 +20,9 @@ _DETAIL_LIMIT = 200  # resources listed in detail per stack; the JSON has them a
 
 
 def counts(diff: StackDiff) -> str:
-    if diff.head is None:
+    if diff.unchanged:
+        return "no changes (its manifest, config, guardrails and program are identical: not planned)"
+    if diff.removed:
         return "stack removed (nothing in Azure changes)"
     tally = Counter(change.action for change in diff.changes)
     return ", ".join(f"{tally[a]} {_VERBS[a]}" for a in _ACTIONS if tally[a]) or "no changes"
@@ -76,7 +78,7 @@ def text(diffs: list[StackDiff], base: str, out: TextIO) -> None:
 
 
 def markdown(diffs: list[StackDiff], base: str, out: TextIO) -> None:
-    changed = [d for d in diffs if d.changes or d.head is None or d.base is None]
+    changed = [d for d in diffs if d.changed]
     print(f"## foundry-kit diff against `{base}`\n", file=out)
     if not changed:
         print("No changes to any stack: nothing in Azure changes.", file=out)
@@ -112,11 +114,11 @@ def _json_value(v: Any) -> Any:
 def as_json(diffs: list[StackDiff], base: str, out: TextIO) -> None:
     document = {
         "base": base,
-        "changed": any(d.changes for d in diffs),
+        "changed": any(d.changed for d in diffs),
         "destructive": any(d.destructive for d in diffs),
         "stacks": [{
             "stack": diff.stack,
-            "status": "added" if diff.base is None else "removed" if diff.head is None else "present",
+            "status": diff.status,
             "counts": {a: sum(1 for c in diff.changes if c.action == a) for a in _ACTIONS},
             "summary": [{"subject": s.subject, "accounts": list(s.accounts), "text": s.text,
                          "destructive": s.destructive, "weakens": s.weakens} for s in summarize(diff)],

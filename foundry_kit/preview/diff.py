@@ -72,10 +72,27 @@ class StackDiff:
     head: Plan | None  # None: the stack was removed from the repository
     changes: tuple[ResourceChange, ...]
     quotas: tuple[SharedUse, ...] = ()  # the head's quota use, added up with the stacks of its subscription
+    unchanged: bool = False  # its inputs are identical on both sides, so neither was planned (base, head None)
 
     @property
     def destructive(self) -> bool:
         return any(change.destructive for change in self.changes)
+
+    @property
+    def added(self) -> bool:
+        return self.base is None and not self.unchanged
+
+    @property
+    def removed(self) -> bool:
+        return self.head is None and not self.unchanged
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes) or self.added or self.removed
+
+    @property
+    def status(self) -> str:
+        return "unchanged" if self.unchanged else "added" if self.added else "removed" if self.removed else "present"
 
 
 def property_changes(old: Any, new: Any, path: str = "") -> list[PropertyChange]:

@@ -1,7 +1,9 @@
 """`foundry-kit diff --base REF`: what a change to the manifests does in Azure, offline.
 
 Plans every stack (or `--stack S`) from the manifests at git `REF` and from the working
-tree, with the program of the working tree, and reports the difference. Exit status:
+tree, each with its side's project program, and reports the difference. A stack whose inputs
+are identical on both sides (`project/fingerprint.py`) is not planned: the diff costs what
+changed. Exit status:
 0 no changes, 2 changes, 4 destructive changes with `--fail-on-destructive`, 1 invalid
 input, 3 a bug.
 """
@@ -24,7 +26,8 @@ from foundry_kit.project.gitref import revision
 from foundry_kit.preview.plan import Plan, plan_stack
 from foundry_kit.preview.refusals import diff_problems
 from foundry_kit.project.quota import shared_use, stack_manifests
-from foundry_kit.project.stacks import Stack, discover, display
+from foundry_kit.project.fingerprint import own_files, same_inputs, untouched_stacks
+from foundry_kit.project.stacks import Stack, discover, display, subscription_of
 from foundry_kit.cli.commands.plan import project_root
 
 EXIT_NO_CHANGES, EXIT_CHANGES, EXIT_DESTRUCTIVE = 0, 2, 4
@@ -81,15 +84,18 @@ def _at_ref(position: Position, ref: str, base_root: str) -> Position:
 
 def stack_diffs(root: str, ref: str, names: list[str] | None) -> list[StackDiff]:
     head = {stack.name: stack for stack in discover(root)}
-    with revision(root, ref) as base_root:
+    untouched = untouched_stacks(root, ref, head)
+    with revision(root, ref, [path for name in untouched for path in own_files(root, head[name])]) as base_root:
         base = {stack.name: stack for stack in discover(base_root)}
         wanted = names or sorted(set(head) | set(base))
         unknown = [name for name in wanted if name not in head and name not in base]
         if unknown:
             raise KitError([Problem.at(display(os.path.join(root, "stacks")),
                                        f"no stack {', '.join(unknown)} here or at {ref}")])
-        diffs = [diff_plans(name, _plan_at(base.get(name), ref, base_root),
-                            plan_stack(head[name]) if name in head else None)
+        diffs = [StackDiff(name, None, None, (), unchanged=True)
+                 if name in untouched or (name in base and name in head and same_inputs(base[name], head[name]))
+                 else diff_plans(name, _plan_at(base.get(name), ref, base_root),
+                                 plan_stack(head[name]) if name in head else None)
                  for name in wanted]
     return _held_to_refusals(_with_pooled_quota(diffs, list(head.values())))
 
@@ -107,9 +113,12 @@ def _held_to_refusals(diffs: list[StackDiff]) -> list[StackDiff]:
 
 def _with_pooled_quota(diffs: list[StackDiff], head: list[Stack]) -> list[StackDiff]:
     """Quota in the summary is the subscription's: every stack of the working tree that deploys
-    into it counts (one that is invalid is `validate`'s to report, and a diffed one was planned)."""
+    into it counts (one that is invalid is `validate`'s to report, and a diffed one was planned).
+    Only the subscriptions of stacks that were planned are read."""
+    planned = {d.stack for d in diffs if d.head is not None}
+    subscriptions = {subscription_of(stack) for stack in head if stack.name in planned}
     manifests = []
-    for stack in head:
+    for stack in (s for s in head if subscription_of(s) in subscriptions):
         try:
             manifests += stack_manifests([stack])
         except KitError:
@@ -123,4 +132,4 @@ def run(args: argparse.Namespace) -> int:
     REPORTERS[args.format](diffs, args.base, sys.stdout)
     if args.fail_on_destructive and any(diff.destructive for diff in diffs):
         return EXIT_DESTRUCTIVE
-    return EXIT_CHANGES if any(diff.changes or diff.base is None or diff.head is None for diff in diffs) else EXIT_NO_CHANGES
+    return EXIT_CHANGES if any(diff.changed for diff in diffs) else EXIT_NO_CHANGES

@@ -63,11 +63,13 @@ def removed_stack(stack: str, base: Plan | None) -> str:
 
 def summarize(diff: StackDiff) -> list[Sentence]:
     ctx = Context(diff)
-    if diff.head is None:
+    if diff.unchanged:
+        return []
+    if diff.removed:
         return [Sentence(diff.stack, removed_stack(diff.stack, diff.base))]
     sentences: list[Sentence] = []
     adopted = [change for change in diff.changes if change.action == IMPORT]
-    if diff.base is None and len(adopted) < len(diff.changes):
+    if diff.added and len(adopted) < len(diff.changes):
         sentences.append(Sentence(diff.stack, f"new stack: {plural(len(diff.changes) - len(adopted), 'resource')} to create"))
     for change in adopted:  # `foundry-kit:adopt`: Pulumi imports what Azure already has
         resource = change.resource
