@@ -239,13 +239,25 @@ def test_a_new_model_is_created_with_its_quota(project) -> None:
         "NoAutoUpgrade (quota eastus2 GlobalStandard grok-4: 320 / 400 (stacks dev, prod together))"]
 
 
-def test_a_model_change_replaces_the_deployment(project) -> None:
+def test_a_model_change_updates_the_deployment_in_place(project) -> None:
+    """azure-native replaces only for path parameters and create-only properties of the body
+    (tests/test_replacements.py): a deployment's model is neither, so the PUT updates it."""
     edit(project, "prod.yaml", "model: {format: Microsoft, name: Phi-4, version: \"7\"}",
          "model: {format: Microsoft, name: Phi-4-mini-instruct, version: \"1\"}")
     [sentence] = summary(project)
     assert sentence == (
-        "prod · core · phi-4: deployment replaced (model Phi-4 → Phi-4-mini-instruct): Azure cannot change the model "
-        "of a deployment, so it is deleted and created again; calls fail until it is back")
+        "prod · core · phi-4: model Phi-4 → Phi-4-mini-instruct (in place: pulumi up updates the deployment under its "
+        "name, it is not deleted); model version 7 → 1")
+
+
+def test_a_custom_subdomain_change_is_refused_by_azure_not_replaced(project) -> None:
+    edit(project, "prod.yaml", "    name: aif-contoso-prod-eus2\n", "    name: aif-contoso-prod-eus2\n    subdomain: contoso-ai-eus2\n")
+    sentences = summary(project)
+    assert sentences[0] == (
+        "prod · core: custom subdomain cannot change in place: Azure does not let an account's custom subdomain change "
+        "(azure-foundry-facts: customSubDomainName cannot be changed); pulumi up will fail on it. Keep it, or create "
+        "a new account with the new value and move what uses it over")
+    assert "prod · core: custom subdomain aif-contoso-prod-eus2 → contoso-ai-eus2" in sentences
 
 
 def test_quota_passed_is_an_invalid_input(project, capsys) -> None:
@@ -342,8 +354,8 @@ def test_a_base_using_a_model_retired_since_is_still_diffed(project, capsys) -> 
     _git(project, "commit", "-qam", "a model that retires later")
     edit(project, "prod.yaml", "name: DeepSeek-V3,", "name: DeepSeek-V3-0324,")
     assert summary(project) == [
-        "prod · core · deepseek-r1: deployment replaced (model DeepSeek-V3 → DeepSeek-V3-0324): Azure cannot change "
-        "the model of a deployment, so it is deleted and created again; calls fail until it is back"]
+        "prod · core · deepseek-r1: model DeepSeek-V3 → DeepSeek-V3-0324 (in place: pulumi up updates the deployment "
+        "under its name, it is not deleted)"]
 
 
 def test_outside_a_git_repository_is_a_user_error(tmp_path, monkeypatch, capsys) -> None:

@@ -216,13 +216,17 @@ def test_a_traffic_shift_and_an_instance_count_change_read_plainly(project) -> N
     ]
 
 
-def test_a_new_instance_type_replaces_the_deployment(project) -> None:
+def test_a_new_instance_type_is_refused_by_azure_not_replaced(project) -> None:
+    """The spec marks `instanceType` create-only inside `properties`: azure-native sends an
+    update (it replaces only for top-level create-only properties), which Azure refuses."""
     edit(project, "dev.yaml", "                instanceType: Standard_NC24ads_A100_v4\n",
          "                instanceType: Standard_NC48ads_A100_v4\n")
     assert summary(project, "dev") == [
-        "dev · research · online deployment mistral-7b-dev/blue: online deployment replaced (instance type "
-        "Standard_NC24ads_A100_v4 → Standard_NC48ads_A100_v4): it is deleted and created again; its share of traffic "
-        "fails until it is back (VM cores standardNCADSA100v4Family in eastus2: 48 / 96)"]
+        "dev · research · online deployment mistral-7b-dev/blue: instance type cannot change in place: the ARM spec marks it create-only (x-ms-mutability); "
+        "pulumi up will fail on it. Keep it, or create a new online deployment with the new value and move what uses "
+        "it over",
+        "dev · research · online deployment mistral-7b-dev/blue: instance type Standard_NC24ads_A100_v4 → "
+        "Standard_NC48ads_A100_v4 (VM cores standardNCADSA100v4Family in eastus2: 48 / 96)"]
 
 
 def test_switching_content_safety_off_weakens_the_endpoint(project) -> None:

@@ -11,7 +11,9 @@ The table is in reading order: plans and diffs list an account's resources in th
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from importlib.resources import files
 from typing import Any, Callable
 
 from foundry_kit.azure import key_inputs
@@ -71,8 +73,10 @@ class ResourceType:
     kind: str  # what a reviewer calls one
     azure_name_input: str  # the input that carries its name in Azure
     key_inputs: Callable[[dict[str, Any]], str]  # its inputs that matter, in words
-    # Inputs Azure cannot change on an existing resource: a change means delete and create.
-    # (Today a reviewed list; to be derived from the spec: path parameters, x-ms-mutability, location.)
+    # Inputs whose change makes pulumi-azure-native replace it (delete and create) rather than
+    # update it with a PUT: the path parameters of its PUT and the body properties whose
+    # `x-ms-mutability` lacks `update`. Derived from the spec (`derived_replacements`) where the
+    # vendored spec carries the operation; a reviewed list where it does not yet.
     replace_on_change: tuple[str, ...]
     arm: ArmSpec
     # The inputs that say where it lives, when it can be renamed (a rename keeps these); None: not renamed.
@@ -83,10 +87,33 @@ class ResourceType:
     deleted: str | None = None
     deleted_weakens: bool = False  # deleting one weakens a guardrail
     guarded: bool = False  # the guardrails read it (guardrails/from_engine.py)
+    # Inputs azure-native would change in place but Azure refuses to: (input, why), for the diff.
+    refused_in_place: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def refusals(self) -> dict[str, str]:
+        """Input -> why Azure refuses to change it in place: the spec's create-only properties of
+        nested objects, and what the reviewed `refused_in_place` adds."""
+        return {**{name: "the ARM spec marks it create-only (x-ms-mutability)" for name in
+                   _CREATE_ONLY_INSIDE.get(self.token, ())}, **dict(self.refused_in_place)}
 
     @property
     def shown_name_input(self) -> str:
         return self.title_input or self.azure_name_input
+
+
+# What azure-native replaces, derived from the vendored specs (tests/test_replacements.py checks
+# this file against tests/data/arm-spec; see tests/support/replacements.py for the rules' source).
+_RULES = json.loads(files("foundry_kit.azure").joinpath("replace_on_change.json").read_text(encoding="utf-8"))["types"]
+_DERIVED: dict[str, tuple[str, ...]] = {token: tuple(rule["replaceOnChanges"]) for token, rule in _RULES.items()}
+# Inputs one object into the body that the spec marks create-only (`properties.instanceType`):
+# azure-native sends their change as an in-place update, which Azure refuses.
+_CREATE_ONLY_INSIDE: dict[str, tuple[str, ...]] = {token: tuple(rule["refusedInPlace"]) for token, rule in _RULES.items()}
+
+
+def derived_replacements(token: str, reviewed: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The derived rule of `token`, else the `reviewed` list (a type whose operation is not vendored)."""
+    return _DERIVED.get(token, reviewed)
 
 
 _IN_ACCOUNT = ("resourceGroupName", "accountName")
@@ -96,50 +123,52 @@ _GENERIC_PLACEMENT = ("resourceGroupName", "resourceProviderNamespace", "parentR
 TABLE: tuple[ResourceType, ...] = (
     ResourceType(
         RESOURCE_GROUP, "resource group", "resourceGroupName", key_inputs.location,
-        ("resourceGroupName", "location"),
+        derived_replacements(RESOURCE_GROUP),
         ArmSpec(_RESOURCES, "/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}",
                 "#/definitions/ResourceGroup")),
     ResourceType(
         ACCOUNT, "account", "accountName", key_inputs.account,
-        ("resourceGroupName", "accountName", "location", "kind", "properties.customSubDomainName"),
+        derived_replacements(ACCOUNT),
         ArmSpec(_COGNITIVE, _COGNITIVE_PATH, "#/definitions/Account"),
-        placement=("resourceGroupName",), guarded=True),
+        placement=("resourceGroupName",), guarded=True,
+        refused_in_place=(("properties.customSubDomainName", "Azure does not let an account's custom subdomain change "
+                           "(azure-foundry-facts: customSubDomainName cannot be changed)"),)),
     ResourceType(
         BLOCKLIST, "blocklist", "raiBlocklistName", key_inputs.blocklist,
-        (*_IN_ACCOUNT, "raiBlocklistName"),
+        derived_replacements(BLOCKLIST),
         ArmSpec(_COGNITIVE, _COGNITIVE_PATH + "/raiBlocklists/{raiBlocklistName}", "#/definitions/RaiBlocklist"),
         placement=_IN_ACCOUNT),
     ResourceType(
         RAI_POLICY, "content filter", "raiPolicyName", key_inputs.content_filter,
-        (*_IN_ACCOUNT, "raiPolicyName"),
+        derived_replacements(RAI_POLICY),
         ArmSpec(_COGNITIVE, _COGNITIVE_PATH + "/raiPolicies/{raiPolicyName}", "#/definitions/RaiPolicy"),
         placement=_IN_ACCOUNT, guarded=True),
     ResourceType(
         DEPLOYMENT, "deployment", "deploymentName", key_inputs.deployment,
-        (*_IN_ACCOUNT, "deploymentName", "properties.model.format", "properties.model.name"),
+        derived_replacements(DEPLOYMENT),
         ArmSpec(_COGNITIVE, _COGNITIVE_PATH + "/deployments/{deploymentName}", "#/definitions/Deployment"),
         placement=_IN_ACCOUNT, guarded=True),
     ResourceType(
         PROJECT, "project", "projectName", key_inputs.project,
-        (*_IN_ACCOUNT, "projectName", "location"),
+        derived_replacements(PROJECT),
         ArmSpec(_COGNITIVE, _COGNITIVE_PATH + "/projects/{projectName}", "#/definitions/Project"),
         placement=_IN_ACCOUNT, deleted="deleted: its endpoint, agents and files are gone"),
     ResourceType(
         PRIVATE_ENDPOINT, "private endpoint", "privateEndpointName", key_inputs.private_endpoint,
-        ("resourceGroupName", "privateEndpointName", "location", "subnet", "customNetworkInterfaceName"),
+        derived_replacements(PRIVATE_ENDPOINT),
         ArmSpec(_NETWORK, _GROUP + "/providers/Microsoft.Network/privateEndpoints/{privateEndpointName}",
                 "#/definitions/PrivateEndpoint"),
         deleted="deleted: clients on that network lose private access", deleted_weakens=True, guarded=True),
     ResourceType(
         DNS_ZONE_GROUP, "private DNS zone group", "privateDnsZoneGroupName", key_inputs.dns_zone_group,
-        ("resourceGroupName", "privateEndpointName", "privateDnsZoneGroupName"),
+        derived_replacements(DNS_ZONE_GROUP),
         ArmSpec(_NETWORK, _GROUP + "/providers/Microsoft.Network/privateEndpoints/{privateEndpointName}"
                 "/privateDnsZoneGroups/{privateDnsZoneGroupName}", "#/definitions/PrivateDnsZoneGroup"),
         title_input="privateEndpointName", created="DNS records created",
         deleted="DNS records deleted: private names stop resolving", deleted_weakens=True),
     ResourceType(
         DIAGNOSTIC_SETTING, "diagnostic setting", "name", key_inputs.diagnostic_setting,
-        ("name", "resourceUri"),
+        derived_replacements(DIAGNOSTIC_SETTING),
         ArmSpec("monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json",
                 "/{resourceUri}/providers/Microsoft.Insights/diagnosticSettings/{name}",
                 "#/definitions/DiagnosticSettingsResource"),
@@ -147,23 +176,25 @@ TABLE: tuple[ResourceType, ...] = (
         deleted_weakens=True, guarded=True),
     ResourceType(
         ROLE_ASSIGNMENT, "role assignment", "roleAssignmentName", key_inputs.role_label,
-        ("roleAssignmentName", "scope", "principalId", "roleDefinitionId"),
+        derived_replacements(ROLE_ASSIGNMENT),
         ArmSpec("authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/"
                 "authorization-RoleAssignmentsCalls.json",
                 "/{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
                 "#/definitions/RoleAssignmentCreateParameters", ("#/parameters/RoleAssignmentNameParameter",)),
         created="granted", deleted="revoked: that principal loses access"),
-    # A hub's storage account and key vault "cannot be changed once the workspace has been created" (SDK docs);
-    # a project belongs to one hub.
+    # A hub's storage account and key vault "cannot be changed once the workspace has been created" (SDK docs),
+    # and a project belongs to one hub: azure-native would update them in place, Azure refuses.
     ResourceType(
         WORKSPACE, "hub project", "workspaceName", key_inputs.workspace,
-        ("resourceGroupName", "workspaceName", "location", "kind", "hubResourceId", "storageAccount", "keyVault"),
+        derived_replacements(WORKSPACE),
         ArmSpec(_ML + "workspaceRP.json", _WORKSPACE_PATH, "#/definitions/Workspace",
                 ("#/parameters/WorkspaceNameParameter",)),
-        deleted="deleted with its endpoints: their scoring URIs stop answering"),
+        deleted="deleted with its endpoints: their scoring URIs stop answering",
+        refused_in_place=tuple((name, "the Azure SDK documents it as fixed once the workspace is created")
+                               for name in ("hubResourceId", "storageAccount", "keyVault"))),
     ResourceType(
         STORAGE_ACCOUNT, "storage account", "accountName", key_inputs.storage_account,
-        ("resourceGroupName", "accountName", "location"),
+        derived_replacements(STORAGE_ACCOUNT),
         ArmSpec("storage/resource-manager/Microsoft.Storage/stable/2024-01-01/storage.json",
                 _GROUP + "/providers/Microsoft.Storage/storageAccounts/{accountName}",
                 "#/definitions/StorageAccountCreateParameters",
@@ -171,41 +202,41 @@ TABLE: tuple[ResourceType, ...] = (
         deleted="deleted: the hub's data in it is lost"),
     ResourceType(
         VAULT, "key vault", "vaultName", key_inputs.vault,
-        ("resourceGroupName", "vaultName", "location"),
+        derived_replacements(VAULT),
         ArmSpec("keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keyvault.json",
                 _GROUP + "/providers/Microsoft.KeyVault/vaults/{vaultName}", "#/definitions/VaultCreateOrUpdateParameters",
                 ("#/parameters/ResourceGroupName", "#/parameters/VaultName")),
         deleted="deleted: the hub's secrets in it are lost (it stays recoverable until purge protection lets go)"),
     ResourceType(
         MARKETPLACE_SUBSCRIPTION, "marketplace subscription", "name", key_inputs.marketplace_subscription,
-        (*_IN_WORKSPACE, "name", "properties.modelId"),
+        derived_replacements(MARKETPLACE_SUBSCRIPTION),
         ArmSpec(_ML + "mfe.json", _WORKSPACE_PATH + "/marketplaceSubscriptions/{name}",
                 "#/definitions/MarketplaceSubscriptionResource"),
         created="the project subscribes to the model's Marketplace offer",
         deleted="deleted: the project's subscription to the model's offer ends"),
     ResourceType(
         SERVERLESS_ENDPOINT, "serverless endpoint", "name", key_inputs.serverless_endpoint,
-        (*_IN_WORKSPACE, "name", "location", "properties.modelSettings.modelId"),
+        derived_replacements(SERVERLESS_ENDPOINT),
         # the extract has no PUT for serverless endpoints: the name's rules are those of its listKeys operation
         ArmSpec(_ML + "mfe.json", _WORKSPACE_PATH + "/serverlessEndpoints/{name}",
                 "#/definitions/ServerlessEndpointTrackedResource"),
         placement=_IN_WORKSPACE),
     ResourceType(
         ONLINE_ENDPOINT, "online endpoint", "endpointName", key_inputs.online_endpoint,
-        (*_IN_WORKSPACE, "endpointName", "location"),
+        derived_replacements(ONLINE_ENDPOINT),
         ArmSpec(_ML + "mfe.json", _WORKSPACE_PATH + "/onlineEndpoints/{endpointName}",
                 "#/definitions/OnlineEndpointTrackedResource"),
         placement=_IN_WORKSPACE),
     ResourceType(
         ONLINE_DEPLOYMENT, "online deployment", "deploymentName", key_inputs.online_deployment,
-        (*_IN_WORKSPACE, "endpointName", "deploymentName", "location", "properties.instanceType"),
+        derived_replacements(ONLINE_DEPLOYMENT),
         ArmSpec(_ML + "mfe.json", _WORKSPACE_PATH + "/onlineEndpoints/{endpointName}/deployments/{deploymentName}",
                 "#/definitions/OnlineDeploymentTrackedResource"),
         placement=(*_IN_WORKSPACE, "endpointName")),
     # Blocklist items are listed apart (a plan counts them under their blocklist).
     ResourceType(
         BLOCKLIST_ITEM, "blocklist item", "raiBlocklistItemName", key_inputs.blocklist_item,
-        (*_IN_ACCOUNT, "raiBlocklistName", "raiBlocklistItemName"),
+        derived_replacements(BLOCKLIST_ITEM),
         ArmSpec(_COGNITIVE, _COGNITIVE_PATH + "/raiBlocklists/{raiBlocklistName}/raiBlocklistItems/{raiBlocklistItemName}",
                 "#/definitions/RaiBlocklistItem"),
         title_input="raiBlocklistName"),
@@ -213,7 +244,7 @@ TABLE: tuple[ResourceType, ...] = (
     # resource reads as a deployment (see `is_deployment`), its body is a deployment's.
     ResourceType(
         GENERIC, "resource", "resourceName", key_inputs.nothing,
-        (*_GENERIC_PLACEMENT, "resourceName", "properties.model.format", "properties.model.name"),
+        derived_replacements(GENERIC),
         ArmSpec(_RESOURCES, _GROUP + "/providers/{resourceProviderNamespace}/{parentResourcePath}/{resourceType}"
                 "/{resourceName}", "#/definitions/GenericResource"),
         placement=_GENERIC_PLACEMENT, guarded=True),

@@ -47,7 +47,8 @@ class ResourceChange:
     old: PlannedResource | None
     new: PlannedResource | None
     properties: tuple[PropertyChange, ...] = ()
-    replaced_because: tuple[str, ...] = ()  # the changed properties Azure cannot change in place
+    replaced_because: tuple[str, ...] = ()  # the changed properties azure-native replaces the resource for
+    refused: tuple[str, ...] = ()  # changed properties azure-native would update in place but Azure refuses
 
     @property
     def resource(self) -> PlannedResource:
@@ -144,7 +145,9 @@ def compare(old: PlannedResource, new: PlannedResource) -> ResourceChange | None
     if not changes:
         return None
     forcing = tuple(c.path for c in changes if _forces_replacement(new.type, c.path))
-    return ResourceChange(REPLACE if forcing else UPDATE, old, new, tuple(changes), forcing)
+    entry = types.of(new.type)
+    refused = () if forcing or entry is None else tuple(c.path for c in changes if c.path in entry.refusals)
+    return ResourceChange(REPLACE if forcing else UPDATE, old, new, tuple(changes), forcing, refused)
 
 
 def diff_plans(stack: str, base: Plan | None, head: Plan | None) -> StackDiff:

@@ -18,7 +18,8 @@ from foundry_kit.preview.summary.accounts import account, protected, workspace
 from foundry_kit.preview.summary.deployments import deployment
 from foundry_kit.preview.summary.endpoints import online_deployment, online_endpoint, serverless_endpoint
 from foundry_kit.preview.summary.filters import ITEM, blocklist, items, policy
-from foundry_kit.preview.summary.sentences import Context, Sentence, Sentences, generic, titled, value
+from foundry_kit.preview.summary.sentences import (Context, Sentence, Sentences, generic, refused_in_place, titled,
+                                                   value)
 from foundry_kit.words import plural
 
 __all__ = ["Sentence", "summarize", "value", "removed_stack"]
@@ -83,6 +84,7 @@ def summarize(diff: StackDiff) -> list[Sentence]:
             continue  # the account's own sentence says everything under it is created again
         if change.resource.type != ITEM:
             sentences += _sentences_of(change.resource)(ctx, change)
+        sentences += refused_in_place(ctx, change)
     return _merge_accounts(sentences)
 
 

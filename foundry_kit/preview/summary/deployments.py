@@ -97,8 +97,8 @@ def deployment(ctx: Context, change: ResourceChange) -> list[Sentence]:
     if change.action == REPLACE:
         reasons = "; ".join(f"{words(c.path)} {arrow(c.old, c.new)}" for c in change.properties
                             if c.path in change.replaced_because)
-        return [Sentence(subject, f"deployment replaced ({reasons}): Azure cannot change the model of a deployment, "
-                                  f"so it is deleted and created again; calls fail until it is back", destructive=True)]
+        return [Sentence(subject, f"deployment replaced ({reasons or 'what it lives in is replaced'}): it is deleted "
+                                  f"and created again; calls fail until it is back", destructive=True)]
     parts, weakens = [], False
     quota_said = False
     for c in change.properties:
@@ -111,6 +111,8 @@ def deployment(ctx: Context, change: ResourceChange) -> list[Sentence]:
         if c.path == "properties.versionUpgradeOption" and c.old == "NoAutoUpgrade":
             text += " (the model version is no longer pinned)"
             weakens = True
+        if c.path in ("properties.model.name", "properties.model.format"):
+            text += " (in place: pulumi up updates the deployment under its name, it is not deleted)"
         if c.path == "properties.raiPolicyName":
             text, looser = _filter_change(ctx, change, c.old, c.new)
             weakens = weakens or looser

@@ -133,3 +133,17 @@ def titled(entry: types.ResourceType) -> Sentences:
             return [Sentence(subject, entry.deleted or "deleted", destructive=True, weakens=entry.deleted_weakens)]
         return generic(ctx, change)
     return sentences
+
+
+def refused_in_place(ctx: Context, change: ResourceChange) -> list[Sentence]:
+    """A change azure-native would make with a PUT but Azure refuses: its own finding."""
+    entry = types.of(change.resource.type)
+    if entry is None:
+        return []
+    why_not = entry.refusals
+    r = change.resource
+    subject = ctx.subject(change) if r.type == types.ACCOUNT else ctx.subject(change, describe.title(r.type, r.inputs, r.name))
+    return [Sentence(subject, f"{words(path)} cannot change in place: {why_not[path]}; pulumi up will fail "
+                                          f"on it. Keep it, or create a new {entry.kind} with the new value and move "
+                                          f"what uses it over", destructive=True)
+            for path in change.refused]
