@@ -21,7 +21,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.y*ml"))
-EXPECTED = {"pull-request.yml", "preview.yml", "deploy.yml"}
+EXPECTED = {"pull-request.yml", "preview.yml", "deploy.yml", "drift.yml"}
 
 
 def find_actionlint() -> str | None:
@@ -247,3 +247,66 @@ class TestDeploy:
             assert pulumi["with"]["policyPacks"] == "policy"
             assert job["permissions"]["id-token"] == "write"
         assert len(groups) == 2, "one concurrency group per stack"
+
+
+class TestDrift:
+    workflow = load("drift.yml") if (WORKFLOWS / "drift.yml").exists() else {}
+
+    def step(self, job: str, needle: str) -> dict:
+        (found,) = [step for step in steps(self.workflow["jobs"][job]) if needle in step.get("run", "")]
+        return found
+
+    def test_scheduled_guarded_and_least_privilege(self):
+        assert {"schedule", "workflow_dispatch"} <= set(triggers(self.workflow))
+        assert self.workflow["permissions"] == {}
+        drift = self.workflow["jobs"]["drift"]
+        assert "needs.gate.outputs.ready == 'true'" in conditions(self.workflow["jobs"], "drift")
+        assert drift["permissions"] == {"contents": "read", "id-token": "write", "issues": "write"}
+        assert drift["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.gate.outputs.stacks) }}"
+
+    @pytest.mark.skipif(shutil.which("bash") is None, reason="the step's script is bash")
+    def test_discovers_every_stack(self, tmp_path):
+        (tmp_path / "stacks").mkdir()
+        for name in ("Pulumi.prod.yaml", "Pulumi.dev.yaml", "dev.yaml", "common.yaml"):
+            (tmp_path / "stacks" / name).write_text("config: {}\n")
+        env = {**os.environ, "GITHUB_OUTPUT": str(tmp_path / "output")}
+        subprocess.run(["bash", "-eo", "pipefail", "-c", self.step("gate", "Pulumi.*.yaml")["run"]], cwd=tmp_path,
+                       env=env, check=True, capture_output=True, timeout=60)
+        assert (tmp_path / "output").read_text() == 'stacks=["dev", "prod"]\n'
+
+    def _fake(self, tmp_path, name: str, script: str) -> None:
+        fake = tmp_path / "bin" / name
+        fake.parent.mkdir(exist_ok=True)
+        fake.write_text(script)
+        fake.chmod(0o755)
+
+    @pytest.mark.skipif(shutil.which("bash") is None, reason="the step's script is bash")
+    @pytest.mark.parametrize("code, fails", [(0, False), (2, False), (1, True), (3, True)])
+    def test_drift_exit_codes(self, tmp_path, code, fails):
+        self._fake(tmp_path, "foundry-kit", f"#!/bin/sh\necho \"## drift $*\"\nexit {code}\n")
+        env = {**os.environ, "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}", "STACK": "prod",
+               "GITHUB_OUTPUT": str(tmp_path / "output"), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+        result = subprocess.run(["bash", "-eo", "pipefail", "-c", self.step("drift", "foundry-kit drift")["run"]],
+                                cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+        assert (result.returncode != 0) == fails, result.stdout + result.stderr
+        assert (tmp_path / "summary.md").read_text() == "## drift drift --stack prod --format markdown\n"
+        assert (tmp_path / "output").read_text() == f"code={code}\n"
+
+    @pytest.mark.skipif(shutil.which("bash") is None, reason="the step's script is bash")
+    @pytest.mark.parametrize("code, open_issue, calls", [
+        ("2", "", ["label create drift", "issue create --title Drift in stack prod --label drift --body-file drift.md"]),
+        ("2", "7", ["label create drift", "issue edit 7 --body-file drift.md"]),
+        ("0", "7", ["issue close 7 --comment No drift any more: Azure matches the manifest (https://run)."]),
+        ("0", "", []),
+    ])
+    def test_one_issue_per_stack(self, tmp_path, code, open_issue, calls):
+        log = tmp_path / "gh.log"
+        self._fake(tmp_path, "gh", f"#!/bin/sh\nif [ \"$1 $2\" = \"issue list\" ]; then echo '{open_issue}'; exit 0; fi\n"
+                                   f"echo \"$@\" >> {log}\n")
+        (tmp_path / "drift.md").write_text("## drift\n")
+        env = {**os.environ, "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}", "STACK": "prod",
+               "CODE": code, "RUN_URL": "https://run", "GH_TOKEN": "t", "GH_REPO": "o/r"}
+        subprocess.run(["bash", "-eo", "pipefail", "-c", self.step("drift", "gh issue")["run"]], cwd=tmp_path, env=env,
+                       check=True, capture_output=True, timeout=60)
+        logged = log.read_text().splitlines() if log.exists() else []
+        assert [line.split(" --color")[0] for line in logged] == calls
