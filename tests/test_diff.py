@@ -421,3 +421,17 @@ def test_production_guardrails_refuse_replacing_an_account(project, capsys) -> N
         "stacks/prod.yaml:79:3: accounts.sweden: account-protected: this change replaces account aif-contoso-prod-swc "
         "(because of location), which the guardrails forbid in prod: keep location as it is, or create a new account "
         "next to it and move the deployments over")
+
+
+def test_switching_a_deployment_to_an_anthropic_model_under_its_name_is_refused(project, capsys) -> None:
+    """The generic resource (Anthropic) and the typed deployment are two Pulumi types for one Azure
+    deployment: create-then-delete would end with no deployment."""
+    edit(project, "prod.yaml", "      phi-4:\n        model: {format: Microsoft, name: Phi-4, version: \"7\"}\n",
+         "      phi-4:\n        model: {format: Anthropic, name: claude-sonnet-4-5, version: \"20250929\"}\n"
+         "        modelProviderData: {organizationName: Contoso Ltd, countryCode: US, industry: technology}\n")
+    assert cli.main(["diff", "--base", "HEAD", "--stack", "prod"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "stacks/prod.yaml:74:17: accounts.core.deployments.phi-4.model.format: deployment phi-4 switches from Microsoft "
+        "to Anthropic: the kit writes Anthropic deployments through another Pulumi type, so pulumi up would create the "
+        "new one (updating the same Azure deployment) and then delete the old one, leaving no deployment phi-4: remove "
+        "it in one change and add it back with the new model in the next, or give the new one another name")
