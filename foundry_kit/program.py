@@ -14,6 +14,7 @@ import pulumi
 
 from foundry_kit.components import provision
 from foundry_kit.errors import KitError
+from foundry_kit.gc_tuning import collect_rarely
 from foundry_kit.project.stacks import ADOPT_KEY, CONFIG_KEY, PROJECT_FILE, SUBSCRIPTION_KEY, find_root, manifest_path
 from foundry_kit.validate import load_manifest
 
@@ -28,6 +29,7 @@ def project_root() -> str:
 
 
 def main() -> None:
+    collect_rarely()  # as the mock engine plans it: see gc_tuning (the run ends with the process)
     namespace, key = CONFIG_KEY.split(":")
     path = manifest_path(project_root(), pulumi.get_stack(), pulumi.Config(namespace).get(key))
     try:

@@ -15,13 +15,11 @@ them are recorded as `UNKNOWN`.
 from __future__ import annotations
 
 import contextvars
-import gc
 import logging
 import os
 import runpy
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pulumi
 from pulumi.output import Unknown
@@ -33,6 +31,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from foundry_kit.azure import resource_types as types
+from foundry_kit.gc_tuning import fewer_collections
 from foundry_kit.project.stacks import Project, find_root, load_project
 from foundry_kit.words import UNKNOWN
 
@@ -192,24 +191,9 @@ class _Messages(logging.Handler):
         self.messages.append((record.levelname.lower(), record.getMessage()))
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """A run allocates millions of objects that live until it ends; with Python's default
-    thresholds the cyclic collector rescans them again and again (half the time of a plan of
-    3,500 resources). Older objects are frozen and collections made rarer for the run."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(100_000, 100, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
-
-
 def _run(program: Callable[[], Any], stack: str, config: dict[str, str], preview: bool,
          project: Project | None) -> Graph:
-    with _fewer_collections():
+    with fewer_collections():
         return _run_program(program, stack, config, preview, project)
 
 

@@ -1,0 +1,106 @@
+"""The program's own cost as `pulumi up` runs it: the SDK's default settings, no kit engine.
+
+    python benchmarks/program_cost.py [--accounts 32] [--deployments 32] [--items 2000] [--rounds 5]
+
+`pulumi preview`/`up` start a fresh Python process for `__main__.py`, with the interpreter's
+default garbage-collector settings, and the SDK registers each resource with the engine. This
+runs each side in such a fresh process, under the Pulumi SDK's own mocks (`pulumi.runtime.
+set_mocks`, not foundry-kit's recording engine), with preview off as in `pulumi up`:
+
+  kit:  foundry_kit.program.main() on a generated manifest (it reads, validates and declares it)
+  hand: benchmarks/handwritten.py registering the same resources with the same inputs, from the
+        same file read with yaml.safe_load (libyaml), as a hand-written program would
+
+and prints the median of interleaved rounds of the ratio kit / hand (wall time of the program
+run, process start-up and imports excluded). Goal: <= 1.10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+GOAL = 1.10
+
+
+class _Mocks:
+    def new_resource(self, args):  # type: ignore[no-untyped-def]
+        return f"{args.name}_id", args.inputs
+
+    def call(self, args):  # type: ignore[no-untyped-def]
+        return {}
+
+
+def _child(side: str, manifest: str) -> float:
+    """One run in this (fresh) process: seconds from the program's start to its last registration."""
+    for path in (REPO, HERE):
+        sys.path.insert(0, path)
+    import pulumi
+    import yaml
+    from pulumi.runtime.config import set_all_config
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    import handwritten
+    from foundry_kit.program import main
+
+    pulumi.runtime.set_mocks(_Mocks(), project="foundry-kit", stack="bench", preview=False)
+    set_all_config({"foundry-kit:manifest": manifest})
+    if side == "kit":
+        program = main
+    else:
+        def program() -> None:
+            with open(manifest, encoding="utf-8") as handle:
+                handwritten.program(yaml.load(handle, Loader=yaml.CSafeLoader))
+    start = time.perf_counter()
+    _sync_await(run_pulumi_func(program))
+    return time.perf_counter() - start
+
+
+def _run(side: str, manifest: str) -> float:
+    out = subprocess.run([sys.executable, __file__, "--child", side, manifest], check=True, capture_output=True,
+                         text=True, cwd=REPO)
+    return float(json.loads(out.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=32)
+    parser.add_argument("--deployments", type=int, default=32)
+    parser.add_argument("--items", type=int, default=2000, help="blocklist items (generate.py's default: 2000)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--child", nargs=2, metavar=("SIDE", "MANIFEST"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps({"seconds": _child(*args.child)}))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="fk-program-bench-") as directory:
+        manifest = os.path.join(directory, "bench.yaml")
+        subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), manifest, "--accounts", str(args.accounts),
+                        "--deployments", str(args.deployments), "--items", str(args.items)], check=True, capture_output=True)
+        ratios, kit_times, hand_times = [], [], []
+        for _ in range(args.rounds):
+            kit, hand = _run("kit", manifest), _run("hand", manifest)
+            kit_times.append(kit)
+            hand_times.append(hand)
+            ratios.append(kit / hand)
+        print(f"{args.accounts} accounts x {args.deployments} deployments, {args.rounds} interleaved rounds, each run "
+              f"in a fresh process under the SDK's mocks (preview off)")
+        print(f"kit program:  median {statistics.median(kit_times):.2f} s ({', '.join(f'{t:.2f}' for t in kit_times)})")
+        print(f"hand-written: median {statistics.median(hand_times):.2f} s ({', '.join(f'{t:.2f}' for t in hand_times)})")
+        ratio = statistics.median(ratios)
+        print(f"ratio kit / hand: median {ratio:.3f} (per round {', '.join(f'{r:.2f}' for r in ratios)}); "
+              f"goal <= {GOAL}: {'MET' if ratio <= GOAL else 'NOT MET'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
