@@ -65,9 +65,15 @@ def test_no_project_and_no_files_is_a_user_error(repo, capsys) -> None:
 
 
 def test_a_bug_exits_3_with_a_report(repo, monkeypatch, capsys) -> None:
-    monkeypatch.setattr("foundry_kit.cli.commands.validate.load", lambda path: 1 / 0)
+    def planted_bug(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("the planted bug")
+
+    monkeypatch.setattr("foundry_kit.cli.commands.validate.load", planted_bug)
     assert cli.main(["validate", "invalid.yaml"]) == 3
-    assert "an unexpected error occurred (a bug in the kit" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "an unexpected error occurred (a bug in the kit" in err
+    # the traceback is the planted bug's, not a TypeError from a wrong signature
+    assert err.rstrip().endswith("ZeroDivisionError: the planted bug")
 
 
 def test_every_file_s_syntax_error_is_reported_with_the_other_files_problems(tmp_path, monkeypatch, capsys) -> None:
