@@ -1,38 +1,40 @@
-"""What the kit sends to Azure, against the official ARM REST spec of Microsoft.CognitiveServices 2025-06-01.
+"""What the kit sends to Azure, against the official ARM REST specs (vendored in tests/data/arm-spec).
 
-Every `azure-native:cognitiveservices:*` resource the example stacks register becomes the
-PUT azure-native makes; `testing.arm_spec` checks its path parameters and body. The spec is
-read from `shared/` beside the repository (CI puts a copy there).
+Every resource the example stacks register becomes the PUT azure-native makes, to the operation
+its entry in the type table names (foundry_kit/azure/resource_types.py): hubs and projects,
+marketplace subscriptions, serverless and online endpoints and deployments, private endpoints,
+DNS zone groups, diagnostic settings, role assignments, storage, key vaults, resource groups and
+the Cognitive Services types. `support.arm_spec` checks its path parameters and body: types,
+enums, required, read-only, undeclared properties, patterns. Then each type's recorded inputs,
+broken one way at a time, must be reported.
 """
 
 import copy
-import os
 from typing import Any, Iterator
 
 import pytest
 
+from foundry_kit.azure import resource_types as types
+from foundry_kit.preview.engine import REPO, Registration, run_program
 from foundry_kit.project.stacks import discover
 from support import arm_spec
-from foundry_kit.preview.engine import REPO, run_program
 
 PROVIDER = "azure-native:cognitiveservices:"
-DEPLOYMENT = PROVIDER + "Deployment"
-ACCOUNT = PROVIDER + "Account"
+DEPLOYMENT = types.DEPLOYMENT
+ACCOUNT = types.ACCOUNT
 
 # Known departures from the spec, by test id, with the problem. Strict: a fix must remove its entry.
 KNOWN: dict[str, str] = {}
 
-pytestmark = pytest.mark.skipif(not os.path.isfile(arm_spec.SPEC),
-                                reason=f"ARM spec not found at {arm_spec.SPEC}: shared/ must sit beside the repository")
+RECORDED = {stack.name: [r for r in run_program(stack.name).resources if r.custom] for stack in discover(REPO)}
 
 
 def _cases() -> Iterator[Any]:
-    for stack in discover(REPO):
-        for resource in sorted(run_program(stack.name).resources, key=lambda r: r.urn):
-            if resource.type.startswith(PROVIDER):
-                case = f"{stack.name}:{resource.type[len(PROVIDER):]}:{resource.name}"
-                marks = [pytest.mark.xfail(strict=True, reason=KNOWN[case])] if case in KNOWN else []
-                yield pytest.param(resource.type, resource.inputs, id=case, marks=marks)
+    for stack, resources in RECORDED.items():
+        for resource in sorted(resources, key=lambda r: r.urn):
+            case = f"{stack}:{resource.type.split(':', 1)[1]}:{resource.name}"
+            marks = [pytest.mark.xfail(strict=True, reason=KNOWN[case])] if case in KNOWN else []
+            yield pytest.param(resource.type, resource.inputs, id=case, marks=marks)
 
 
 CASES = list(_cases())
@@ -42,10 +44,83 @@ def test_the_stacks_register_resources_to_check() -> None:
     assert {case.id.split(":")[0] for case in CASES} == {stack.name for stack in discover(REPO)}
 
 
+def test_every_type_in_the_table_is_checked() -> None:
+    """Every type the stacks register; the generic resource by tests/test_claude.py."""
+    assert {case.values[0] for case in CASES} == set(types.BY_TOKEN) - {types.GENERIC}
+
+
 @pytest.mark.parametrize("type_, inputs", CASES)
 def test_resource_conforms_to_arm_spec(type_: str, inputs: dict[str, Any]) -> None:
     problems = arm_spec.problems(type_, inputs)
     assert not problems, "does not conform to the ARM spec:\n" + "\n".join(problems)
+
+
+def _recorded(type_: str) -> dict[str, Any]:
+    resource: Registration = next(r for resources in RECORDED.values() for r in resources if r.type == type_)
+    return resource.inputs
+
+
+_REMOVE = object()
+
+
+def _mutated(inputs: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy with the value at `path` (keys and list indexes, `/`-separated) set, or removed."""
+    changed = copy.deepcopy(inputs)
+    *parents, last = path.split("/")
+    target: Any = changed
+    for key in parents:
+        target = target[int(key)] if isinstance(target, list) else target.setdefault(key, {})
+    if value is _REMOVE:
+        del target[last]
+    else:
+        target[int(last) if isinstance(target, list) else last] = value
+    return changed
+
+
+# One recorded resource of each type, broken one way: what the checker must say (exactly).
+BROKEN = [
+    pytest.param(types.RESOURCE_GROUP, "location", 5, "/location: 5 is not of type 'string'", id="group-type"),
+    pytest.param(types.RESOURCE_GROUP, "resourceGroupName", "rg/x", "resourceGroupName (path): 'rg/x' does not match", id="group-pattern"),
+    pytest.param(types.PROJECT, "properties/provisioningState", "Succeeded", "/properties/provisioningState: read-only property sent", id="project-read-only"),
+    pytest.param(types.BLOCKLIST_ITEM, "properties/isRegex", "yes", "/properties/isRegex: 'yes' is not of type 'boolean'", id="item-type"),
+    pytest.param(types.RAI_POLICY, "properties/mode", "Loud", "/properties/mode: 'Loud' is not one of", id="policy-enum"),
+    pytest.param(types.PRIVATE_ENDPOINT, "subnetId", "x", "/subnetId: not a property of the spec", id="endpoint-undeclared"),
+    pytest.param(types.PRIVATE_ENDPOINT, "privateLinkServiceConnections/0/groupIds", "account",
+                 "/properties/privateLinkServiceConnections/0/properties/groupIds: 'account' is not of type 'array'", id="endpoint-flattened-type"),
+    pytest.param(types.DNS_ZONE_GROUP, "privateDnsZoneConfigs/0/privateDnsZoneId", 5,
+                 "/properties/privateDnsZoneConfigs/0/properties/privateDnsZoneId: 5 is not of type 'string'", id="dns-type"),
+    pytest.param(types.DNS_ZONE_GROUP, "privateDnsZoneConfigs/0/recordSets", [], "/properties/privateDnsZoneConfigs/0/properties/recordSets: read-only property sent", id="dns-read-only"),
+    pytest.param(types.DIAGNOSTIC_SETTING, "logs/0/enabled", "yes", "/properties/logs/0/enabled: 'yes' is not of type 'boolean'", id="diagnostic-type"),
+    pytest.param(types.ROLE_ASSIGNMENT, "principalType", "Device", "/properties/principalType: 'Device' is not one of", id="role-enum"),
+    pytest.param(types.ROLE_ASSIGNMENT, "principalId", _REMOVE, "/properties: 'principalId' is a required property", id="role-required"),
+    pytest.param(types.WORKSPACE, "managedNetwork/isolationMode", "Closed", "/properties/managedNetwork/isolationMode: 'Closed' is not one of", id="hub-enum"),
+    pytest.param(types.WORKSPACE, "workspaceName", "h", "workspaceName (path): 'h' does not match", id="hub-pattern"),
+    pytest.param(types.STORAGE_ACCOUNT, "minimumTlsVersion", "TLS1_9", "/properties/minimumTlsVersion: 'TLS1_9' is not one of", id="storage-enum"),
+    pytest.param(types.STORAGE_ACCOUNT, "enableHttpsTrafficOnly", "yes", "/properties/supportsHttpsTrafficOnly: 'yes' is not of type 'boolean'", id="storage-client-name"),
+    pytest.param(types.STORAGE_ACCOUNT, "accountName", "St_Hub", "accountName (path): 'St_Hub' does not match", id="storage-pattern"),
+    pytest.param(types.STORAGE_ACCOUNT, "kind", _REMOVE, "(body): 'kind' is a required property", id="storage-required"),
+    pytest.param(types.VAULT, "vaultName", "kv_hub", "vaultName (path): 'kv_hub' does not match", id="vault-pattern"),
+    pytest.param(types.VAULT, "properties/tenantId", _REMOVE, "/properties: 'tenantId' is a required property", id="vault-required"),
+    pytest.param(types.MARKETPLACE_SUBSCRIPTION, "properties/modelId", _REMOVE, "/properties: 'modelId' is a required property", id="marketplace-required"),
+    pytest.param(types.SERVERLESS_ENDPOINT, "name", "-x", "name (path): '-x' does not match", id="serverless-pattern"),
+    pytest.param(types.SERVERLESS_ENDPOINT, "properties/modelSettings/modelID", "x", "/properties/modelSettings/modelID: not a property of the spec", id="serverless-misspelt"),
+    pytest.param(types.ONLINE_ENDPOINT, "properties/authMode", "Password", "/properties/authMode: 'Password' is not one of", id="online-endpoint-enum"),
+    pytest.param(types.ONLINE_ENDPOINT, "properties/scoringUri", "https://x", "/properties/scoringUri: read-only property sent", id="online-endpoint-read-only"),
+    pytest.param(types.ONLINE_DEPLOYMENT, "properties/instanceType", 5, "/properties/instanceType: 5 is not of type 'string'", id="online-deployment-subtype-type"),
+    pytest.param(types.ONLINE_DEPLOYMENT, "properties/instanceTypes", "x", "/properties/instanceTypes: not a property of the spec", id="online-deployment-undeclared"),
+]
+
+
+@pytest.mark.parametrize("type_, path, value, expected", BROKEN)
+def test_checker_reports_a_broken_recorded_resource(type_: str, path: str, value: Any, expected: str) -> None:
+    assert arm_spec.problems(type_, _recorded(type_)) == []
+    problems = arm_spec.problems(type_, _mutated(_recorded(type_), path, value))
+    assert [p for p in problems if p.startswith(expected)], problems
+
+
+def test_every_registered_type_has_a_broken_case() -> None:
+    assert {case.values[0] for case in BROKEN} | {ACCOUNT, DEPLOYMENT, types.BLOCKLIST} >= \
+        {case.values[0] for case in CASES}
 
 
 # The checker itself: a body that conforms, then the same body broken one way at a time.

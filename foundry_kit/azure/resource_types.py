@@ -219,7 +219,9 @@ TABLE: tuple[ResourceType, ...] = (
         derived_replacements(SERVERLESS_ENDPOINT),
         # the extract has no PUT for serverless endpoints: the name's rules are those of its listKeys operation
         ArmSpec(_ML + "mfe.json", _WORKSPACE_PATH + "/serverlessEndpoints/{name}",
-                "#/definitions/ServerlessEndpointTrackedResource"),
+                "#/definitions/ServerlessEndpointTrackedResource",
+                ("#/paths/" + (_WORKSPACE_PATH + "/serverlessEndpoints/{name}/listKeys").replace("/", "~1")
+                 + "/post/parameters/3",)),
         placement=_IN_WORKSPACE),
     ResourceType(
         ONLINE_ENDPOINT, "online endpoint", "endpointName", key_inputs.online_endpoint,

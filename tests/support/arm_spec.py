@@ -1,12 +1,15 @@
-"""The official ARM REST specification of Microsoft.CognitiveServices, as a checker of what the kit sends.
+"""The official ARM REST specifications (vendored in tests/data/arm-spec), as a checker of what the kit sends.
 
-`problems(type, inputs)` turns a resource's Pulumi inputs into the PUT azure-native makes
-(path parameters apart, the rest as the JSON body) and lists every way that request departs
-from the spec's create-or-update operation: path parameters against their patterns and
-lengths, the body against the operation's body schema (JSON Schema draft 4, `$ref`s across
-files resolved with `referencing`), plus two things draft 4 does not check: read-only
-properties sent, and keys the definition does not declare (ARM definitions rarely say
-`additionalProperties: false`, so a misspelt key would otherwise pass).
+`problems(type, inputs)` turns a resource's Pulumi inputs into the PUT azure-native makes to the
+operation its entry in the type table names (foundry_kit/azure/resource_types.py): path
+parameters apart, SDK names turned into wire names (`x-ms-client-name`) and flattened
+properties put back where the spec has them (`x-ms-client-flatten`), the rest as the JSON body.
+It lists every way that request departs from the spec: path parameters against their patterns
+and lengths, the body against the operation's body definition (JSON Schema draft 4, `$ref`s
+across files resolved with `referencing`, read the Swagger way: `additionalProperties: false`
+admits inherited properties, a `discriminator` selects the subtype), plus two things draft 4
+does not check: read-only properties sent, and keys the definition does not declare (ARM
+definitions rarely say `additionalProperties: false`, so a misspelt key would otherwise pass).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from jsonschema import Draft4Validator
+from jsonschema import Draft4Validator, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
@@ -74,7 +77,43 @@ def problems(type_: str, inputs: dict[str, Any]) -> list[str]:
     found: list[str] = []
     for parameter in _path_parameters(spec, file):
         found += _path_problems(parameter, body.pop(parameter["name"], None))
-    return found + body_problems(body, spec.body, file)
+    schema = {"$ref": _uri(file) + spec.body}
+    return found + body_problems(unflatten(body, schema, _registry().resolver()), spec.body, file)
+
+
+def unflatten(value: Any, schema: dict[str, Any], resolver: Resolver) -> Any:
+    """The body as azure-native sends it. Inputs carry the SDK's names (a property's
+    `x-ms-client-name`, e.g. `enableHttpsTrafficOnly` for `supportsHttpsTrafficOnly`), which the
+    provider writes under their wire names; and the properties of an object the spec marks
+    `x-ms-client-flatten` (most often `properties`) are inputs one level up, which the provider
+    puts back inside it. Keys the spec declares at the outer level stay where they are."""
+    schema, resolver = _follow(schema, resolver)
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [unflatten(item, schema["items"], resolver) for item in value]
+    if not isinstance(value, dict):
+        return value
+    declared = dict(_properties(schema, resolver))
+    aliases = _client_names(declared)
+    value = {key if key in declared else aliases.get(key, key): item for key, item in value.items()}
+    for name, (subschema, subresolver) in declared.items():
+        if not subschema.get("x-ms-client-flatten") or all(key in declared for key in value):
+            continue  # (nothing to move: extracts need not carry what a flattened object holds)
+        inner = dict(_properties(*_follow(subschema, subresolver)))
+        known = set(inner) | set(_client_names(inner))
+        moved = {key: value.pop(key) for key in list(value) if key in known and key not in declared}
+        if moved:
+            value[name] = {**value.get(name, {}), **moved}
+    return {key: unflatten(item, *declared[key]) if key in declared else item for key, item in value.items()}
+
+
+def _client_names(declared: dict[str, tuple[dict[str, Any], Resolver]]) -> dict[str, str]:
+    """The SDK's (camelCase) names of properties that have one, to their wire names."""
+    found = {}
+    for name, (subschema, _) in declared.items():
+        client = subschema.get("x-ms-client-name")
+        if isinstance(client, str) and client:
+            found[client[0].lower() + client[1:]] = name
+    return found
 
 
 def _path_parameters(spec: types.ArmSpec, file: str) -> list[dict[str, Any]]:
@@ -82,9 +121,19 @@ def _path_parameters(spec: types.ArmSpec, file: str) -> list[dict[str, Any]]:
     any other `{name}` of the path is at least required."""
     operation = _load(file).get("paths", {}).get(spec.put_path, {}).get("put")
     listed = operation["parameters"] if operation else [{"$ref": ref} for ref in spec.parameters]
-    parameters = [p for p in (_lookup(file, p) if "$ref" in p else p for p in listed) if p["in"] == "path"]
+    # (the api-version and the subscription are not inputs; some extracts do not carry their definitions)
+    resolved = (_lookup(file, p) if "$ref" in p else p for p in listed
+                if not p.get("$ref", "").endswith(("ApiVersionParameter", "SubscriptionIdParameter")))
+    parameters = [p for p in resolved if p["in"] == "path"]
     names = {p["name"] for p in parameters}
-    return parameters + [{"name": name, "in": "path"} for name in _placeholders(spec.put_path) if name not in names]
+    return parameters + [_resource_group() if name == "resourceGroupName" else {"name": name, "in": "path"}
+                         for name in _placeholders(spec.put_path) if name not in names]
+
+
+def _resource_group() -> dict[str, Any]:
+    """ARM's rule for resource group names (common types v3), for extracts that do not name one of their own."""
+    return _lookup(os.path.join(SPEC_ROOT, "common-types", "resource-management", "v3", "types.json"),
+                   {"$ref": "#/parameters/ResourceGroupNameParameter"})
 
 
 def _placeholders(path: str) -> list[str]:
@@ -94,9 +143,55 @@ def _placeholders(path: str) -> list[str]:
 def body_problems(body: dict[str, Any], ref: str, file: str = SPEC) -> list[str]:
     """`body` against the schema at `ref` (relative to the spec file, e.g. `#/definitions/Deployment`)."""
     schema = {"$ref": _uri(file) + ref}
-    validator = Draft4Validator(schema, registry=_registry())
+    validator = SwaggerValidator(schema, registry=_registry())
     found = [f"{_pointer(tuple(error.absolute_path))}: {error.message}" for error in validator.iter_errors(body)]
     return found + list(_walk(body, schema, _registry().resolver(), ()))
+
+
+def _additional_properties(validator: Any, additional: Any, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
+    """Swagger's `additionalProperties: false` admits what a definition inherits (`allOf`) and what
+    its subtypes add (draft 4 would refuse both): `_walk` reports undeclared keys, knowing them."""
+    if additional is not False:
+        yield from _DRAFT4_ADDITIONAL(validator, additional, instance, schema)
+
+
+_DRAFT4_ADDITIONAL = Draft4Validator.VALIDATORS["additionalProperties"]
+
+
+def _discriminator(validator: Any, discriminator: str, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
+    """Swagger's `discriminator`: the subtype its value names must hold too."""
+    subtype = _subtype(schema, instance)
+    if subtype is not None:
+        yield from validator.descend(instance, subtype)
+
+
+SwaggerValidator = validators.extend(Draft4Validator, {"additionalProperties": _additional_properties,
+                                                       "discriminator": _discriminator})
+
+
+@lru_cache(maxsize=None)
+def _subtypes() -> dict[int, tuple[str, dict[str, dict[str, Any]]]]:
+    """Each definition with a `discriminator` (by identity), with its subtypes by discriminator value,
+    each less its `allOf` reference to the base (so that checking one does not come back to it)."""
+    found: dict[int, tuple[str, dict[str, dict[str, Any]]]] = {}
+    for file in {entry.arm.file for entry in types.TABLE}:
+        definitions = _resource(_uri(os.path.join(SPEC_ROOT, file))).contents.get("definitions", {})
+        for name, base in definitions.items():
+            if "discriminator" not in base:
+                continue
+            ref = f"#/definitions/{name}"
+            found[id(base)] = (base["discriminator"], {
+                sub.get("x-ms-discriminator-value", sub_name): {**sub, "allOf": [a for a in sub["allOf"] if a.get("$ref") != ref]}
+                for sub_name, sub in definitions.items() if any(a.get("$ref") == ref for a in sub.get("allOf", []))})
+    return found
+
+
+def _subtype(schema: dict[str, Any], instance: Any) -> dict[str, Any] | None:
+    known = _subtypes().get(id(schema))
+    if known is None or not isinstance(instance, dict):
+        return None
+    discriminator, subtypes = known
+    return subtypes.get(instance.get(discriminator))
 
 
 def to_wire(inputs: dict[str, Any]) -> dict[str, Any]:
@@ -130,6 +225,9 @@ def _walk(value: Any, schema: dict[str, Any], resolver: Resolver, path: tuple[An
     if not isinstance(value, dict):
         return
     declared = dict(_properties(schema, resolver))
+    subtype = _subtype(schema, value)
+    if subtype is not None:
+        declared.update(_properties(subtype, resolver))
     additional = schema.get("additionalProperties")
     if not declared and additional is None:
         return  # a free-form object
