@@ -137,3 +137,24 @@ def test_the_command_line_reports_azure_errors_without_a_traceback(fake_arm, cap
     assert cli.main(["catalog", "refresh", "--subscription", SUBSCRIPTION, "--location", "eastus2"]) == 1
     err = capsys.readouterr().err
     assert "permission denied (AuthorizationFailed: no)" in err and "Traceback" not in err
+
+
+def test_a_rejected_token_says_how_to_sign_in(fake_arm) -> None:
+    fake_arm.fail("/locations/eastus2/usages", 401, "InvalidAuthenticationToken", "The access token has expired")
+    with pytest.raises(KitError) as error:
+        client.connect(SUBSCRIPTION).usages("eastus2")
+    assert str(error.value) == (
+        f".:1:1: cannot read the usages of eastus2 in subscription {SUBSCRIPTION}: not signed in "
+        "(InvalidAuthenticationToken: The access token has expired). Run `az login`, or set FOUNDRY_KIT_ACCESS_TOKEN "
+        "to a token from `az account get-access-token --query accessToken -o tsv`")
+
+
+def test_an_unreachable_endpoint_is_named(fake_arm, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(KitError, match=r"cannot reach Azure Resource Manager to read the models list of eastus2: .*"
+                                       r"Check --arm-endpoint and the network$"):
+        client.connect(SUBSCRIPTION, f"https://127.0.0.1:{port}").models("eastus2")

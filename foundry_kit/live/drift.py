@@ -147,7 +147,7 @@ def _filter_levels(subject: str, rid: str, azure: dict[str, Any], declared: dict
 
 def _levels(inputs: dict[str, Any]) -> dict[tuple[str, str], str]:
     entries = (inputs.get("properties") or {}).get("contentFilters") or []
-    return {(str(e.get("source", "")).lower(), FILTER_WORDS.get(e.get("name"), str(e.get("name")))): setting_of(e)
+    return {(str(e.get("source", "")).lower(), FILTER_WORDS.get(str(e.get("name")), str(e.get("name")))): setting_of(e)
             for e in entries if isinstance(e, dict)}
 
 

@@ -83,9 +83,11 @@ def parse_usages(response: Any) -> dict[str, LiveUsage]:
     for item in items(response):
         if not isinstance(item, dict):
             continue
-        name = item.get("name") if isinstance(item.get("name"), dict) else {}
+        named = item.get("name")
+        name: dict[str, Any] = named if isinstance(named, dict) else {}
         value, current, limit = name.get("value"), item.get("currentValue"), item.get("limit")
-        if isinstance(value, str) and _number(current) and _number(limit):
+        if isinstance(value, str) and isinstance(current, (int, float)) and isinstance(limit, (int, float)) \
+                and _number(current) and _number(limit):
             usages[value] = LiveUsage(value, _str(name.get("localizedValue")), current, limit, _str(item.get("unit")))
     return usages
 
@@ -96,8 +98,9 @@ def _model(spec: Any) -> LiveModel | None:
     model_format, name, version = _str(spec.get("format")), _str(spec.get("name")), _str(spec.get("version"))
     if not (model_format and name and version):
         return None
-    deprecation = spec.get("deprecation") if isinstance(spec.get("deprecation"), dict) else {}
-    skus = spec.get("skus") if isinstance(spec.get("skus"), list) else []
+    given_deprecation, given_skus = spec.get("deprecation"), spec.get("skus")
+    deprecation: dict[str, Any] = given_deprecation if isinstance(given_deprecation, dict) else {}
+    skus: list[Any] = given_skus if isinstance(given_skus, list) else []
     return LiveModel(model_format, name, version, LIFECYCLE.get(_str(spec.get("lifecycleStatus")) or ""),
                      _day(deprecation.get("inference")), tuple(_skus(skus)))
 

@@ -11,7 +11,8 @@ from foundry_kit.cli.commands.plan import select
 from foundry_kit.cli.drift_report import REPORTERS
 from foundry_kit.live.drift import AZURE_ONLY, Drift, DriftReport, drift, live_resources
 from foundry_kit.live.estate import read_accounts
-from foundry_kit.preview.plan import plan_stack
+from foundry_kit.errors import KitError, Problem
+from foundry_kit.preview.plan import Plan, plan_stack
 from foundry_kit.project.stacks import SUBSCRIPTION_KEY, program_config, project_of
 
 EXIT_DRIFT = 2
@@ -49,11 +50,9 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_DRIFT if report.drifts else 0
 
 
-def _group(plan) -> str:
+def _group(plan: Plan) -> str:
     for resource in plan.resources:
         name = resource.inputs.get("resourceGroupName")
         if resource.type == "azure-native:cognitiveservices:Account" and isinstance(name, str):
             return name
-    from foundry_kit.errors import KitError, Problem
-
     raise KitError([Problem.at(plan.manifest, "declares no Foundry account: nothing to compare with Azure")])
