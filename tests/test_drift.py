@@ -81,3 +81,17 @@ def test_drift_of_an_unknown_stack_or_unreadable_group_is_a_user_error(imported,
     fake_arm.fail(f"/resourceGroups/{GROUP}/providers/Microsoft.CognitiveServices/accounts", 403, "AuthorizationFailed", "no")
     assert cli.main(ARGS) == 1
     assert "permission denied (AuthorizationFailed: no)" in capsys.readouterr().err
+
+
+def test_filters_and_blocklists_made_by_hand_are_drift(imported, capsys) -> None:
+    from support.fake_arm import child
+
+    core = imported["aif-contoso-eus2"]
+    child(core, "raiPolicies", "experiment", {"type": "UserManaged", "basePolicyName": "Microsoft.DefaultV2"})
+    child(core, "raiBlocklists", "scratch", {})
+    assert cli.main(ARGS) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:3] == [
+        "  estate · aif-contoso-eus2 · content filter experiment: exists in Azure, not in the manifest (made by hand?)",
+        "  estate · aif-contoso-eus2 · blocklist scratch: exists in Azure, not in the manifest (made by hand?)",
+    ]
