@@ -164,8 +164,10 @@ def test_live_compares_with_free_quota_per_usage_name(project, monkeypatch, caps
 
 def test_live_needs_a_subscription_with_stacks(project, monkeypatch, capsys) -> None:
     monkeypatch.setattr(live, "connect", FakeAzure)
-    assert cli.main(["quota", "--live"]) == 1
-    assert "--live and --subscription ID go together" in capsys.readouterr().err
+    assert cli.main(["quota", "--live"]) == 0  # the one subscription the stacks name
+    assert capsys.readouterr().out.startswith(f"subscription {SUBSCRIPTION}, quota free in Azure")
+    assert cli.main(["quota", "--subscription", SUBSCRIPTION]) == 1
+    assert "--subscription reads Azure's quota of that subscription: add --live" in capsys.readouterr().err
     assert cli.main(["quota", "--live", "--subscription", "99999999-0000-0000-0000-000000000000"]) == 1
     assert "no stack deploys to subscription 99999999-0000-0000-0000-000000000000" in capsys.readouterr().err
 

@@ -27,7 +27,8 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE", help="manifests (default: the manifest of every stack in stacks/)")
     parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="report format (default: text)")
     parser.add_argument("--live", action="store_true", help="compare with Azure's usages list (limit - current value)")
-    live_options.add(parser, "with --live: the subscription to read")
+    live_options.add(parser, "with --live: the subscription to read (default: the one the stacks' "
+                             "azure-native:subscriptionId names)")
     parser.set_defaults(run=run)
 
 
@@ -52,8 +53,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_live(args: argparse.Namespace, uses: list[SharedUse]) -> int:
-    if not (args.live and args.subscription):
-        raise KitError([Problem.at(".", "--live and --subscription ID go together: which subscription's quota to read")])
+    if not args.live:
+        raise KitError([Problem.at(".", "--subscription reads Azure's quota of that subscription: add --live")])
+    if not args.subscription:  # the one subscription the stacks' Pulumi config names
+        known = sorted({use.subscription for use in uses if use.subscription})
+        if len(known) != 1:
+            said = f"the stacks deploy to {', '.join(known)}" if known else \
+                "no stack sets azure-native:subscriptionId in stacks/Pulumi.<stack>.yaml"
+            raise KitError([Problem.at(".", f"--live reads one subscription's quota: give --subscription ID ({said})")])
+        args.subscription = known[0]
     wanted = args.subscription.lower()
     uses = [use for use in uses if use.subscription is None or use.subscription.lower() == wanted]
     stacks = sorted({stack for use in uses for stack in use.stacks})
