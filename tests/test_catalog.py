@@ -161,7 +161,7 @@ def test_a_retirement_date_can_differ_by_sku(tmp_path: Path) -> None:
                     "        sku: {sku}\n        capacity: 10\n")
     assert problems(tmp_path, text.replace("{sku}", "Standard"), today=date(2026, 4, 1)) == [
         f"{tmp_path}/m.yaml:9:61: accounts.core.deployments.batch.model.version: gpt-4o-mini version 2024-07-18 is "
-        f"retired in Standard since 2026-03-31: use gpt-4.1-mini version 2025-04-14 (catalog entry from {RETIREMENTS_PAGE})"]
+        f"retired in Standard since 2026-03-31: use gpt-5-mini version 2025-08-07 (catalog entry from {RETIREMENTS_PAGE})"]
     assert problems(tmp_path, text.replace("{sku}", "GlobalStandard"), today=date(2026, 4, 1)) == []
 
 
@@ -359,3 +359,49 @@ def test_catalog_lists_the_shipped_catalog(capsys: pytest.CaptureFixture[str]) -
     assert out[0].split() == ["MODEL", "FORMAT", "VERSION", "LIFECYCLE", "SKUS"]
     assert any(line.split()[:4] == ["grok-3", "xAI", "1", "ga,"] for line in out)
     assert out[-1].endswith("versions in catalog/models.yaml (lifecycle as of 2025-10-01)")
+
+
+# --- nothing the kit suggests or approves is itself retired --------------------------------------
+
+def _retired_on(catalog, model_format: str, name: str, version: str | None, day: date) -> bool:
+    entry = catalog.model(model_format, name)
+    assert entry is not None, f"{model_format} {name} is not in the catalog"
+    versions = [entry.version(version)] if version else list(entry.versions)
+    assert all(versions), f"{name} has no version {version} in the catalog"
+    return all((v.lifecycle.retirement(None) or date.max) <= day for v in versions)
+
+
+def test_no_replacement_the_catalog_suggests_is_retired_on_the_catalog_s_date() -> None:
+    catalog = shipped_catalog()
+    day = max(model.checked for model in catalog.models)  # the catalog's own date: its latest check
+    retired = [f"{model.name} {version.version} -> {version.lifecycle.replacement}"
+               for model in catalog.models for version in model.versions if version.lifecycle.replacement
+               if _retired_on(catalog, version.lifecycle.replacement.format, version.lifecycle.replacement.name,
+                              version.lifecycle.replacement.version, day)]
+    assert retired == []
+
+
+def test_no_model_the_shipped_guardrails_approve_is_retired_on_the_catalog_s_date() -> None:
+    from foundry_kit.guardrails import load_guardrails
+
+    catalog = shipped_catalog()
+    day = max(model.checked for model in catalog.models)
+    guardrails = load_guardrails()
+    approved = set()
+    for environment in ("prod", "dev"):
+        for rule in guardrails.for_environment(environment):
+            if rule.check == "deployment-approved-model":
+                approved |= set(rule.parameters["models"])
+    assert approved
+    retired = sorted(name for name in approved
+                     if all(_retired_on(catalog, m.format, m.name, None, day) for m in catalog.named(name) if m.name == name))
+    assert retired == []
+
+
+def test_a_legacy_model_is_retired_with_its_replacement_not_unknown(tmp_path: Path) -> None:
+    text = manifest("      chat:\n        model: {format: OpenAI, name: gpt-35-turbo, version: \"0301\"}\n"
+                    "        sku: Standard\n        capacity: 10\n")
+    assert problems(tmp_path, text, today=date(2026, 11, 28)) == [
+        f"{tmp_path}/m.yaml:9:62: accounts.core.deployments.chat.model.version: gpt-35-turbo version 0301 is retired since 2025-02-13: "
+        "use gpt-5-mini version 2025-08-07 (catalog entry from "
+        "https://learn.microsoft.com/azure/foundry/openai/concepts/model-retirements)"]

@@ -221,7 +221,7 @@ def test_pack_reads_outputs_and_survives_unknowns(monkeypatch: pytest.MonkeyPatc
                       URN.format("RaiPolicy", "p"), "p")
     deployment = resource(DEPLOYMENT, {"name": UNKNOWN, "id": UNKNOWN, "sku": {"name": "GlobalStandard", "capacity": 10.0},
                                        "properties": {"raiPolicyName": "strict", "versionUpgradeOption": "NoAutoUpgrade",
-                                                      "model": {"format": "OpenAI", "name": "gpt-4.1", "version": UNKNOWN}}},
+                                                      "model": {"format": "OpenAI", "name": "gpt-5", "version": UNKNOWN}}},
                           URN.format("Deployment", "chat"), "chat", property_dependencies={"accountName": [account]})
     reported = run_stack_policies(load_pack(monkeypatch, "prod"), stack_args([account, policy, deployment]))
     assert [(rule, message, urn.rsplit("::", 1)[1]) for rule, _level, message, urn in reported] == [

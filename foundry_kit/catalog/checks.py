@@ -31,7 +31,7 @@ class CatalogOptions:
 
     today: date | None = None  # None: FOUNDRY_KIT_TODAY when set, else the system date
     horizon_days: int = DEFAULT_HORIZON_DAYS  # warn about versions retiring within this many days
-    strict: bool = False  # unknown models and versions are errors, not warnings
+    strict: bool = False  # models missing from the catalog are errors, not warnings
     catalog: Catalog | None = None  # None: the catalog that ships with the kit
 
 
@@ -60,11 +60,10 @@ def catalog_problems(doc: Document, options: CatalogOptions = CatalogOptions()) 
             yield _unknown_model(doc, path + ("model",), catalog, model_format, name, options.strict)
             continue
         known = entry.version(version) if version else None
-        if version and known is None:
+        if version and known is None:  # Azure refuses a version it does not serve
             yield doc.problem(path + ("model", "version"),
                               f"{name} has no version '{version}' in the kit's catalog (known: "
-                              f"{', '.join(v.version for v in entry.versions)}): use a known version, or add it to {CATALOG_NAME}",
-                              severity="error" if options.strict else "warning")
+                              f"{', '.join(v.version for v in entry.versions)}): use a known version, or add it to {CATALOG_NAME}")
         if known is None:
             continue
         sku = as_str(deployment.get("sku"))
@@ -79,9 +78,9 @@ def catalog_problems(doc: Document, options: CatalogOptions = CatalogOptions()) 
 def _unknown_model(doc: Document, path: Path, catalog: Catalog, model_format: str, name: str, strict: bool) -> Problem:
     severity = "error" if strict else "warning"
     other = next((m for m in catalog.named(name) if m.name == name), None)
-    if other:
+    if other:  # Azure refuses a model under another provider's format
         return doc.problem(path + ("format",), f"'{name}' is in the kit's catalog with format {other.format}, not {model_format}: "
-                                               f"write format: {other.format}", severity=severity)
+                                               f"write format: {other.format}")
     names = [m.name for m in catalog.models if m.format == model_format]
     hint = next((f" (did you mean '{m.name}'?)" for m in catalog.named(name) if m.format == model_format), "") \
         or did_you_mean(name, names)

@@ -26,7 +26,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
                               description="Check manifests (default: the manifest of every stack in stacks/).")
     parser.add_argument("files", nargs="*", metavar="FILE", help="manifests to check")
     parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="report format (default: text)")
-    parser.add_argument("--strict", action="store_true", help="models and versions missing from the catalog are errors, not warnings")
+    parser.add_argument("--strict", action="store_true", help="models missing from the catalog are errors, not warnings (an unknown version of a known model, or a known model under another format, always is)")
     parser.add_argument("--horizon", type=_days, default=DEFAULT_HORIZON_DAYS, metavar="DAYS",
                         help=f"warn about model versions that retire within DAYS days (default: {DEFAULT_HORIZON_DAYS})")
     parser.add_argument("--environment", metavar="NAME",
