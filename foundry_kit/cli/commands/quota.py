@@ -11,6 +11,7 @@ import sys
 from foundry_kit.cli import live_options
 from foundry_kit.live.lists import parse_models, parse_usages
 from foundry_kit.errors import KitError, Problem
+from foundry_kit.project.shared_checks import shared_account_problems
 from foundry_kit.project.quota import SharedUse, live_pools, shared_problems, shared_use, stack_manifests
 from foundry_kit.cli.quota_report import LIVE_REPORTERS, REPORTERS
 from foundry_kit.project.stacks import Stack, discover, find_root
@@ -42,10 +43,11 @@ def stacks_of(files: list[str]) -> list[Stack]:
 
 
 def run(args: argparse.Namespace) -> int:
-    uses = shared_use(stack_manifests(stacks_of(args.files)))
+    stacks = stack_manifests(stacks_of(args.files))
+    uses = shared_use(stacks)
     if args.live or args.subscription:
         return run_live(args, uses)
-    problems = [problem for _stack, problem in shared_problems(uses)]
+    problems = [problem for _stack, problem in [*shared_problems(uses), *shared_account_problems(stacks)]]
     REPORTERS[args.format](uses, problems, sys.stdout)
     if problems:
         raise KitError(problems)

@@ -17,6 +17,7 @@ from foundry_kit.manifest.document import Document
 from foundry_kit.manifest.loader import load
 from foundry_kit.manifest.model import Manifest
 from foundry_kit.project.quota import StackManifest, shared_problems, shared_use
+from foundry_kit.project.shared_checks import shared_account_problems
 from foundry_kit.project.stacks import Stack, discover, find_root, subscription_of
 from foundry_kit.validate import validate
 
@@ -74,12 +75,13 @@ def check(path: str, options: CatalogOptions, environment: Callable[[], str | No
 
 
 def add_shared_problems(stacks: list[Stack], checked: dict[str, Checked]) -> None:
-    """The stacks of one subscription together within every budget (each manifest alone is checked already)."""
+    """The stacks of one subscription together within every budget and Azure's limits, and no two
+    stacks claiming one account (each manifest alone is checked already)."""
     valid = [StackManifest(stack.name, subscription_of(stack), checked[stack.manifest_file].document,
                            checked[stack.manifest_file].manifest)
              for stack in stacks if checked[stack.manifest_file].manifest is not None]
     files = {stack.name: stack.manifest_file for stack in stacks}
-    for stack, problem in shared_problems(shared_use(valid)):
+    for stack, problem in [*shared_problems(shared_use(valid)), *shared_account_problems(valid)]:
         checked[files[stack]].result.problems.append(problem)
 
 

@@ -14,6 +14,7 @@ from foundry_kit.errors import Problem
 from foundry_kit.manifest.checks.accounts import check_accounts
 from foundry_kit.manifest.checks.blocklists import check_blocklists
 from foundry_kit.manifest.checks.deployments import check_model_provider_data, check_spillover
+from foundry_kit.manifest.checks.limits import check_limits, check_locations
 from foundry_kit.manifest.checks.hubs import (check_endpoint_models, check_hub_names, check_hubs, check_instance_types,
                                               check_traffic)
 from foundry_kit.manifest.checks.names import check_unique_names
@@ -23,6 +24,6 @@ from foundry_kit.manifest.document import Document
 
 CHECKS: tuple[Callable[[Document], Iterator[Problem]], ...] = (
     check_references, check_spillover, check_model_provider_data, check_unique_names, check_accounts, check_blocklists,
-    check_quotas, check_unused,
+    check_quotas, check_unused, check_locations, check_limits,
     check_hubs, check_hub_names, check_endpoint_models, check_traffic, check_instance_types, check_core_quotas,
 )
