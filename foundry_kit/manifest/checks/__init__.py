@@ -20,10 +20,11 @@ from foundry_kit.manifest.checks.hubs import (check_endpoint_models, check_hub_n
 from foundry_kit.manifest.checks.names import check_unique_names
 from foundry_kit.manifest.checks.quotas import check_core_quotas, check_quotas
 from foundry_kit.manifest.checks.references import check_references, check_unused
+from foundry_kit.manifest.checks.secrets import check_secrets
 from foundry_kit.manifest.document import Document
 
 CHECKS: tuple[Callable[[Document], Iterator[Problem]], ...] = (
     check_references, check_spillover, check_model_provider_data, check_unique_names, check_accounts, check_blocklists,
-    check_quotas, check_unused, check_locations, check_limits,
+    check_quotas, check_unused, check_locations, check_limits, check_secrets,
     check_hubs, check_hub_names, check_endpoint_models, check_traffic, check_instance_types, check_core_quotas,
 )
