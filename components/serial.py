@@ -18,21 +18,10 @@ from __future__ import annotations
 from typing import Callable, TypeVar
 
 import pulumi
-from pulumi.resource import DependencyResource
+
+from foundry_kit.pulumi_sdk import by_urn
 
 R = TypeVar("R", bound=pulumi.Resource)
-
-
-def _by_urn(resource: pulumi.Resource) -> pulumi.Output[pulumi.Resource]:
-    """`resource`, as a dependency the SDK's cycle check does not walk through."""
-
-    async def stand_in() -> pulumi.Resource:
-        return DependencyResource(await resource.urn.future())
-
-    async def known() -> bool:
-        return True
-
-    return pulumi.Output(resources=set(), future=stand_in(), is_known=known())
 
 
 class WriteQueue:
@@ -43,6 +32,6 @@ class WriteQueue:
 
     def write(self, create: Callable[[pulumi.ResourceOptions], R], opts: pulumi.ResourceOptions) -> R:
         """Create a resource with `opts` that also waits for the previous write."""
-        resource = create(pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[_by_urn(self._last)])))
+        resource = create(pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[by_urn(self._last)])))
         self._last = resource
         return resource

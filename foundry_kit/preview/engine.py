@@ -22,13 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import pulumi
-from pulumi.output import Unknown
-from pulumi.runtime import rpc
-from pulumi.runtime.config import set_all_config
-from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
-from pulumi.runtime.settings import SETTINGS, get_root_resource
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+
+from foundry_kit import pulumi_sdk
+from foundry_kit.pulumi_sdk import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 
 from foundry_kit.azure import resource_types as types
 from foundry_kit.gc_tuning import fewer_collections
@@ -95,7 +91,7 @@ class FoundryMocks(Mocks):
         state["name"] = name
         if args.typ == types.ACCOUNT:
             subdomain = state.get("properties", {}).get("customSubDomainName", name)
-            endpoint = rpc.UNKNOWN if self.preview else f"https://{subdomain}.cognitiveservices.azure.com/"
+            endpoint = pulumi_sdk.UNKNOWN_ON_THE_WIRE if self.preview else f"https://{subdomain}.cognitiveservices.azure.com/"
             state["properties"] = {**state.get("properties", {}), "endpoint": endpoint}
         identities = state.get("identity", {}).get("userAssignedIdentities") if isinstance(state.get("identity"), dict) else None
         if isinstance(identities, list):  # inputs list the ids; Azure answers with a map of them
@@ -103,7 +99,7 @@ class FoundryMocks(Mocks):
         scoring = _SCORING_URI.get(args.typ)
         if scoring:  # the scoring URI Azure assigns an endpoint (these hosts are the mock's, not Azure's contract)
             path, template = scoring
-            uri = rpc.UNKNOWN if self.preview else template.format(name=name, location=state.get("location", ""))
+            uri = pulumi_sdk.UNKNOWN_ON_THE_WIRE if self.preview else template.format(name=name, location=state.get("location", ""))
             properties = dict(state.get("properties", {}))
             properties[path[0]] = {path[1]: uri} if len(path) > 1 else uri
             state["properties"] = properties
@@ -126,20 +122,10 @@ class RecordingMonitor(MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
-        if request.type != "pulumi:pulumi:Stack":
-            self.registrations.append(Registration(
-                type=request.type,
-                name=request.name,
-                urn=response.urn,
-                parent=request.parent,
-                custom=request.custom,
-                protect=request.protect,
-                deleted_with=request.deletedWith,
-                replace_with=sorted(request.replace_with),
-                dependencies=sorted(set(request.dependencies)),
-                inputs=_known(rpc.deserialize_properties(request.object)),
-                import_id=request.importId,
-            ))
+        fields = pulumi_sdk.registration_fields(request)
+        if fields["type"] != "pulumi:pulumi:Stack":
+            raw = fields.pop("object")
+            self.registrations.append(Registration(urn=response.urn, inputs=_known(pulumi_sdk.deserialize(raw)), **fields))
         return response
 
 
@@ -147,7 +133,7 @@ class RecordingMonitor(MockMonitor):
 
 def _known(value: Any) -> Any:
     """Recorded values as plain data: a value unknown until apply becomes `UNKNOWN`."""
-    if isinstance(value, Unknown):
+    if pulumi_sdk.is_unknown(value):
         return UNKNOWN
     if isinstance(value, dict):
         return {key: _known(item) for key, item in value.items()}
@@ -205,9 +191,7 @@ def _run_program(program: Callable[[], Any], stack: str, config: dict[str, str],
     logger.addHandler(messages)
     pulumi.runtime.set_mocks(monitor.mocks, project=project.name if project else DEFAULT_PROJECT, stack=stack,
                              preview=preview, monitor=monitor, logger=logger)
-    SETTINGS.root_directory = project.root if project else None  # pulumi.get_root_directory(), as the CLI sets it
-    set_all_config(dict(config))
-    _sync_await(run_pulumi_func(program))
-    root = get_root_resource()
-    outputs = _sync_await(pulumi.Output.from_input(root.outputs).future(with_unknowns=True)) if root is not None else {}
-    return Graph(monitor.registrations, _known(outputs or {}), messages.messages)
+    pulumi_sdk.set_root_directory(project.root if project else None)  # as the CLI sets it
+    pulumi_sdk.set_config(config)
+    pulumi_sdk.run(program)
+    return Graph(monitor.registrations, _known(pulumi_sdk.root_outputs()), messages.messages)

@@ -111,3 +111,28 @@ def display(path: str) -> str:
     """A path relative to the working directory when it is under it, else as given."""
     relative = os.path.relpath(path)
     return path if relative.startswith("..") else relative
+
+
+def project_root() -> str:
+    """The project of the working directory (its Pulumi.yaml here or above), or a user error."""
+    root = find_root()
+    if root is None:
+        raise KitError([Problem.at(".", "no Pulumi.yaml here or above: run in the project")])
+    return root
+
+
+def select(names: list[str] | None, manifest: str | None) -> list[Stack]:
+    """The stacks asked for, by name or as a bare manifest file."""
+    if manifest:
+        name = names[0] if names else os.path.splitext(os.path.basename(manifest))[0]
+        return [Stack(name, "", manifest)]
+    root = project_root()
+    stacks = discover(root)
+    if not names:
+        return stacks
+    known = {stack.name: stack for stack in stacks}
+    missing = [name for name in names if name not in known]
+    if missing:
+        raise KitError([Problem.at(display(os.path.join(root, "stacks")),
+                                   f"no stack {', '.join(missing)}: stacks are {', '.join(known) or 'none'}")])
+    return [known[name] for name in names]

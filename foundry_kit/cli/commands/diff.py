@@ -28,7 +28,7 @@ from foundry_kit.preview.refusals import diff_problems
 from foundry_kit.project.quota import shared_use, stack_manifests
 from foundry_kit.project.fingerprint import own_files, same_inputs, untouched_stacks
 from foundry_kit.project.stacks import Stack, discover, display, subscription_of
-from foundry_kit.cli.commands.plan import project_root
+from foundry_kit.project.stacks import project_root
 
 EXIT_NO_CHANGES, EXIT_CHANGES, EXIT_DESTRUCTIVE = 0, 2, 4
 

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from foundry_kit.cli import live_options
-from foundry_kit.cli.commands.plan import select
+from foundry_kit.project.stacks import select
 from foundry_kit.cli.drift_report import REPORTERS
 from foundry_kit.live.drift import AZURE_ONLY, Drift, DriftReport, drift, live_resources
 from foundry_kit.live.estate import read_accounts

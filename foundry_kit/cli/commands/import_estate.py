@@ -11,7 +11,7 @@ import re
 import sys
 
 from foundry_kit.cli import live_options
-from foundry_kit.cli.commands.plan import project_root
+from foundry_kit.project.stacks import project_root
 from foundry_kit.errors import KitError, Problem
 from foundry_kit.guardrails import stack_environment
 from foundry_kit.live.estate import read_estate

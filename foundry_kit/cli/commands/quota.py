@@ -15,7 +15,7 @@ from foundry_kit.project.shared_checks import shared_account_problems
 from foundry_kit.project.quota import SharedUse, live_pools, shared_problems, shared_use, stack_manifests
 from foundry_kit.cli.quota_report import LIVE_REPORTERS, REPORTERS
 from foundry_kit.project.stacks import Stack, discover, find_root
-from foundry_kit.cli.commands.plan import select
+from foundry_kit.project.stacks import select
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:

@@ -1,0 +1,27 @@
+"""What the sections of the typed manifest share: defaults, tags, identities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+DEFAULT_CONTENT_FILTER = "Microsoft.DefaultV2"
+BUILTIN_CONTENT_FILTERS = ("Microsoft.Default", "Microsoft.DefaultV2")
+Tags = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Identity:
+    type: str  # Azure's spelling: None | SystemAssigned | UserAssigned | "SystemAssigned, UserAssigned"
+    user_assigned: tuple[str, ...] = ()
+
+
+def identity_of(spec: Any) -> Identity:
+    if isinstance(spec, str):
+        return Identity(spec)
+    kind = "SystemAssigned, UserAssigned" if spec.get("systemAssigned") else "UserAssigned"
+    return Identity(kind, tuple(sorted(spec["userAssigned"])))
+
+
+def sorted_tags(tags: Mapping[str, str]) -> Tags:
+    return tuple(sorted(tags.items()))
