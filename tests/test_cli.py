@@ -98,3 +98,29 @@ def test_every_file_s_syntax_error_is_reported_with_the_other_files_problems(tmp
         "stacks/c.yaml:4:11: accounts: must not be empty",
         "5 errors in 4 files",
     ]
+
+
+def test_version_is_the_installed_kit_s(capsys) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"foundry-kit {version('foundry-kit')}\n"
+
+
+def test_a_reader_that_stops_early_ends_the_output_quietly(tmp_path) -> None:
+    """`foundry-kit validate ... | head -1`: the pipe closes before the kit writes; no bug report, exit 0."""
+    import subprocess
+    import sys
+
+    (tmp_path / "invalid.yaml").write_text(INVALID)
+    process = subprocess.Popen([sys.executable, "-c", "from foundry_kit.cli.main import run; run()",
+                                "validate", "--format", "json", "invalid.yaml", "invalid.yaml"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before the first line
+    with process.stderr:
+        stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0
+    assert stderr == ""

@@ -1,9 +1,11 @@
 """`foundry-kit`: the command line. Parses arguments, dispatches to one module per verb,
-and funnels every failure to one exit code: 0 ok, 1 user error, 3 bug, 130 interrupted."""
+and funnels every failure to one exit code: 0 ok, 1 user error, 3 bug, 130 interrupted. Output
+piped into a reader that stops early (`| head`) ends quietly."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from typing import Sequence
@@ -15,6 +17,7 @@ from foundry_kit.cli.commands import import_estate as import_command
 from foundry_kit.cli.commands import plan as plan_command
 from foundry_kit.cli.commands import quota as quota_command
 from foundry_kit.cli.commands import validate as validate_command
+from foundry_kit import __version__
 from foundry_kit.errors import KitError
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 3, 130
@@ -22,6 +25,7 @@ EXIT_OK, EXIT_USER_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 3, 130
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="foundry-kit", description="Azure AI Foundry deployments from reviewed YAML manifests.")
+    top.add_argument("--version", action="version", version=f"foundry-kit {__version__}")
     verbs = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     validate_command.add_parser(verbs)
     catalog_command.add_parser(verbs)
@@ -36,7 +40,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        code: int = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the funnel, not at exit
+        return code
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_OK
     except KitError as error:
         print(error, file=sys.stderr)
         return EXIT_USER_ERROR
@@ -47,6 +56,14 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         traceback.print_exc()
         return EXIT_BUG
+
+
+def _discard_stdout() -> None:
+    """The reader of stdout has gone (`| head`): what is left to write goes nowhere, so
+    Python's own flush at exit does not report the closed pipe again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def run() -> None:
