@@ -7,6 +7,7 @@ those tools happen to be installed, and the result must not depend on the machin
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -21,7 +22,8 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.y*ml"))
-EXPECTED = {"pull-request.yml", "preview.yml", "deploy.yml", "drift.yml"}
+EXPECTED = {"pull-request.yml", "preview.yml", "deploy.yml", "drift.yml", "stacks.yml"}
+STACK_MATRIX = "${{ fromJSON(needs.stacks.outputs.stacks) }}"  # stacks.yml: every stack, discovered
 
 
 def find_actionlint() -> str | None:
@@ -205,9 +207,11 @@ class TestPreview:
             assert "github.event.pull_request.head.repo.full_name == github.repository" in guard, (
                 f"{name} would run for a fork's pull request")
 
-    def test_previews_dev_and_prod_with_oidc_and_the_policy_pack(self):
+    def test_previews_every_discovered_stack_with_oidc_and_the_policy_pack(self):
+        jobs = self.workflow["jobs"]
         for name, job in self.pulumi_jobs().items():
-            assert set(job["strategy"]["matrix"]["stack"]) == {"dev", "prod"}
+            assert job["strategy"]["matrix"] == {"include": STACK_MATRIX}
+            assert jobs["stacks"]["uses"] == "./.github/workflows/stacks.yml" and "stacks" in needs_of(job)
             assert job["permissions"]["id-token"] == "write"
             assert job["env"]["ARM_USE_OIDC"] == "true"
             assert {"ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_SUBSCRIPTION_ID"} <= set(job["env"])
@@ -221,32 +225,33 @@ class TestPreview:
 class TestDeploy:
     workflow = load("deploy.yml") if (WORKFLOWS / "deploy.yml").exists() else {}
 
-    def by_environment(self, environment):
-        (name,) = [name for name, job in self.workflow["jobs"].items() if environment_of(job) == environment]
+    def deploy_job(self):
+        (name,) = [name for name, job in self.workflow["jobs"].items()
+                   if any(uses(step, "pulumi/actions") for step in steps(job))]
         return name, self.workflow["jobs"][name]
 
     def test_on_push_to_main(self):
         assert "main" in triggers(self.workflow)["push"]["branches"]
 
-    def test_prod_after_dev_after_the_checks(self):
-        dev_name, dev = self.by_environment("dev")
-        prod_name, prod = self.by_environment("prod")
-        assert dev_name in needs_of(prod), f"{prod_name} must need {dev_name}"
-        checks = "\n".join(scripts(self.workflow["jobs"][name]) for name in needs_of(dev))
+    def test_every_stack_in_deploy_order_after_the_checks(self):
+        name, job = self.deploy_job()
+        jobs = self.workflow["jobs"]
+        assert job["strategy"]["matrix"] == {"include": STACK_MATRIX}
+        assert job["strategy"]["max-parallel"] == 1, "one stack after another, in the listed order"
+        assert job["strategy"]["fail-fast"] is True, "a failed stack stops the stacks after it"
+        assert jobs["stacks"]["uses"] == "./.github/workflows/stacks.yml"
+        checks = "\n".join(scripts(jobs[need]) for need in needs_of(job) if "steps" in jobs[need])
         assert "foundry-kit validate" in checks and re.search(r"^\s*make test\b", checks, re.M)
 
-    def test_one_update_per_stack_never_cancelled(self):
-        groups = set()
-        for stack in ("dev", "prod"):
-            _, job = self.by_environment(stack)
-            assert job["concurrency"]["cancel-in-progress"] is False
-            groups.add(job["concurrency"]["group"])
-            (pulumi,) = [step for step in steps(job) if uses(step, "pulumi/actions")]
-            assert pulumi["with"]["command"] == "up"
-            assert stack in pulumi["with"]["stack-name"]
-            assert pulumi["with"]["policyPacks"] == "policy"
-            assert job["permissions"]["id-token"] == "write"
-        assert len(groups) == 2, "one concurrency group per stack"
+    def test_each_stack_in_its_environment_one_update_at_a_time(self):
+        _, job = self.deploy_job()
+        assert environment_of(job) == "${{ matrix.environment }}"
+        assert job["concurrency"] == {"group": "pulumi-up-${{ matrix.stack }}", "cancel-in-progress": False}
+        (pulumi,) = [step for step in steps(job) if uses(step, "pulumi/actions")]
+        assert pulumi["with"]["command"] == "up"
+        assert "matrix.stack" in pulumi["with"]["stack-name"]
+        assert pulumi["with"]["policyPacks"] == "policy"
+        assert job["permissions"]["id-token"] == "write"
 
 
 class TestDrift:
@@ -310,3 +315,29 @@ class TestDrift:
                        check=True, capture_output=True, timeout=60)
         logged = log.read_text().splitlines() if log.exists() else []
         assert [line.split(" --color")[0] for line in logged] == calls
+
+
+class TestStacks:
+    workflow = load("stacks.yml") if (WORKFLOWS / "stacks.yml").exists() else {}
+
+    def test_a_reusable_workflow_whose_output_is_foundry_kit_stack_list(self):
+        assert "workflow_call" in triggers(self.workflow)
+        (job,) = self.workflow["jobs"].values()
+        assert "foundry-kit stack list --format json" in scripts(job)
+        assert triggers(self.workflow)["workflow_call"]["outputs"]["stacks"]["value"] == "${{ jobs.list.outputs.stacks }}"
+
+    @pytest.mark.skipif(shutil.which("bash") is None, reason="the step's script is bash")
+    def test_the_listing_step_writes_the_matrix(self, tmp_path):
+        """The step's script with the real kit, in this repository: the output is the JSON matrix."""
+        (job,) = self.workflow["jobs"].values()
+        (step,) = [step for step in steps(job) if step.get("id") == "list"]
+        script = step["run"].replace(".venv/bin/foundry-kit", f"{sys.executable} -m foundry_kit.cli")
+        env = {**os.environ, "GITHUB_OUTPUT": str(tmp_path / "output")}
+        result = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=REPO, env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        from foundry_kit.project.stacks import deploy_order, discover
+
+        names = [stack.name for stack in deploy_order(discover(str(REPO)))]
+        (line,) = (tmp_path / "output").read_text().splitlines()
+        assert line.startswith("stacks=[") and [entry["stack"] for entry in json.loads(line[7:])] == names

@@ -14,8 +14,10 @@ from foundry_kit.cli.commands import catalog as catalog_command
 from foundry_kit.cli.commands import diff as diff_command
 from foundry_kit.cli.commands import drift as drift_command
 from foundry_kit.cli.commands import import_estate as import_command
+from foundry_kit.cli.commands import init as init_command
 from foundry_kit.cli.commands import plan as plan_command
 from foundry_kit.cli.commands import quota as quota_command
+from foundry_kit.cli.commands import stack as stack_command
 from foundry_kit.cli.commands import validate as validate_command
 from foundry_kit import __version__
 from foundry_kit.errors import KitError
@@ -34,6 +36,8 @@ def parser() -> argparse.ArgumentParser:
     quota_command.add_parser(verbs)
     import_command.add_parser(verbs)
     drift_command.add_parser(verbs)
+    init_command.add_parser(verbs)
+    stack_command.add_parser(verbs)
     return top
 
 

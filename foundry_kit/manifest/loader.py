@@ -102,6 +102,12 @@ def _stack_config(path: str, _real: str, _mtime: int, _size: int) -> dict[str, A
     return values if isinstance(values, dict) else {}
 
 
+def dump_stack_config(config: dict[str, Any], comment: str) -> str:
+    """The text of a Pulumi stack file holding `config`, after `comment` (lines without '#')."""
+    lines = "".join(f"# {line}\n" if line else "#\n" for line in comment.splitlines())
+    return lines + yaml.safe_dump({"config": config}, sort_keys=False, default_flow_style=False, allow_unicode=True)
+
+
 def load_project_file(path: str) -> dict[str, Any]:
     """The mapping of a Pulumi project file (`Pulumi.yaml`)."""
     tree = _parse(path)

@@ -18,6 +18,8 @@ from foundry_kit.manifest.loader import load_project_file, load_stack_config
 CONFIG_KEY = "foundry-kit:manifest"
 SUBSCRIPTION_KEY = "azure-native:subscriptionId"
 ADOPT_KEY = "foundry-kit:adopt"  # true: the program imports what already exists (components/adoption.py)
+DEPLOY_ORDER_KEY = "foundry-kit:deployOrder"
+DEFAULT_DEPLOY_ORDER = 100  # a stack that does not say deploys after those that do
 STACK_DIR = "stacks"
 PROJECT_FILE = "Pulumi.yaml"
 PROGRAM_FILE = "__main__.py"
@@ -71,6 +73,20 @@ def subscription_of(stack: Stack) -> str | None:
     """The subscription the stack deploys to, when its Pulumi config says (`azure-native:subscriptionId`)."""
     value = load_stack_config(stack.config_file).get(SUBSCRIPTION_KEY) if stack.config_file else None
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def deploy_order(stacks: list[Stack]) -> list[Stack]:
+    """The stacks in the order the repository deploys them: `foundry-kit:deployOrder` (a whole
+    number, smaller first; default 100), then by name."""
+    def key(stack: Stack) -> tuple[int, str]:
+        value = load_stack_config(stack.config_file).get(DEPLOY_ORDER_KEY) if stack.config_file else None
+        if value is None:
+            return DEFAULT_DEPLOY_ORDER, stack.name
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().lstrip("-").isdecimal():
+            raise KitError([Problem(Position(stack.config_file), DEPLOY_ORDER_KEY,
+                                    f"must be a whole number (smaller deploys first), not {value!r}")])
+        return int(value), stack.name
+    return sorted(stacks, key=key)
 
 
 def manifest_path(root: str, stack: str, configured: str | None) -> str:

@@ -1,0 +1,128 @@
+"""A team's own project: `foundry-kit init` writes it, `stack new` adds stacks that collide with
+none, `stack list` orders them for deploys, and this repository is what `init` writes for
+project `foundry-kit` (its first consumer)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from foundry_kit.cli import main as cli
+from foundry_kit.manifest.loader import load, load_stack_config
+from foundry_kit.project.new_stack import names_of
+from foundry_kit.project.scaffold import render
+from foundry_kit.project.stacks import discover
+
+REPO = Path(__file__).resolve().parent.parent
+# The repository's own files that `init` writes; its requirements.txt, Makefile, README and
+# stacks are the kit's development set-up and examples instead.
+SAME_AS_INIT = ["Pulumi.yaml", "__main__.py", "policy/__main__.py", "policy/PulumiPolicy.yaml", "policy/guardrails.yaml"]
+
+
+def test_this_repository_is_what_init_writes_for_project_foundry_kit() -> None:
+    rendered = render("foundry-kit")
+    workflows = sorted(p.relative_to(REPO).as_posix() for p in (REPO / ".github" / "workflows").glob("*.yml"))
+    assert workflows == sorted(path for path in rendered if path.startswith(".github/workflows/"))
+    for path in SAME_AS_INIT + workflows:
+        assert (REPO / path).read_text(encoding="utf-8") == rendered[path], (
+            f"{path} differs from what `foundry-kit init --project foundry-kit` writes "
+            f"(foundry_kit/project/templates/): change both")
+
+
+def test_init_writes_a_project_that_plans_under_its_own_name(tmp_path, monkeypatch, capsys) -> None:
+    assert cli.main(["init", str(tmp_path / "team"), "--project", "Contoso_AI"]) == 0
+    project = tmp_path / "team"
+    assert (project / "Pulumi.yaml").read_text().startswith("name: Contoso_AI\n")
+    assert (project / "requirements.txt").read_text() == f"foundry-kit=={cli.__version__}\n"
+    assert load_stack_config(str(project / "stacks" / "Pulumi.dev.yaml"))["foundry-kit:environment"] == "dev"
+    assert load(str(project / "stacks" / "dev.yaml")).data["accounts"]["core"]["name"] == "aif-contoso-ai-dev"
+    monkeypatch.chdir(project)
+    capsys.readouterr()
+    assert cli.main(["validate"]) == 0
+    assert capsys.readouterr().out == "1 manifest valid: stacks/dev.yaml\n"
+    assert cli.main(["plan", "--format", "json"]) == 0
+    urns = [r["urn"] for stack in json.loads(capsys.readouterr().out)["stacks"] for r in stack["resources"]]
+    assert urns and all(urn.startswith("urn:pulumi:dev::Contoso_AI::") for urn in urns)
+
+
+def test_init_overwrites_nothing(tmp_path, capsys) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: theirs\n")
+    assert cli.main(["init", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith(f"{tmp_path / 'Pulumi.yaml'}:1:1: already exists: init writes a new project")
+    assert (tmp_path / "Pulumi.yaml").read_text() == "name: theirs\n"
+    assert not (tmp_path / "__main__.py").exists()
+
+
+@pytest.fixture
+def copy(tmp_path, monkeypatch) -> Path:
+    """This repository's project files (no tests, no kit) in a scratch directory, as the working directory."""
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(REPO / name, tmp_path / name)
+    shutil.copytree(REPO / "stacks", tmp_path / "stacks")
+    shutil.copytree(REPO / "policy", tmp_path / "policy")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def azure_names(root: Path) -> dict[str, set[str]]:
+    return {stack.name: {name.lower() for _rule, _path, name in names_of(load(stack.manifest_file).data)}
+            for stack in discover(str(root))}
+
+
+def test_stack_new_copies_a_stack_with_names_no_other_stack_uses(copy, capsys) -> None:
+    source = sorted(azure_names(copy))[0]
+    assert cli.main(["stack", "new", "qa", "--from", source]) == 0, capsys.readouterr()
+    assert cli.main(["stack", "new", "qa2", "--from", "qa"]) == 0, capsys.readouterr()
+    names = azure_names(copy)
+    for stack, own in names.items():
+        others = set().union(*(theirs for other, theirs in names.items() if other != stack))
+        assert not own & others, f"{stack} shares {own & others}"
+    assert len(names["qa"]) == len(names[source])
+    config = load_stack_config(str(copy / "stacks" / "Pulumi.qa.yaml"))
+    assert config["foundry-kit:environment"] == source
+    assert not any(isinstance(value, dict) for value in config.values()), "no secrets of another stack"
+    capsys.readouterr()
+    assert cli.main(["validate"]) == 0, capsys.readouterr().out
+    assert cli.main(["plan", "--stack", "qa2"]) == 0
+
+
+def test_stack_new_keeps_the_layout_and_comments_of_the_copied_manifest(copy, capsys) -> None:
+    (copy / "stacks" / "Pulumi.lab.yaml").write_text("config: {}\n")
+    (copy / "stacks" / "lab.yaml").write_text(
+        "# the lab\nversion: 1\nlocation: eastus2\ntags: {owner: me, environment: lab}\n"
+        "resourceGroup: {name: \"rg-lab\"}   # kept\naccounts:\n  core:\n    name: aif-lab-x\n    subdomain: team-x\n")
+    assert cli.main(["stack", "new", "lab2", "--from", "lab", "--environment", "dev"]) == 0, capsys.readouterr()
+    assert (copy / "stacks" / "lab2.yaml").read_text() == (
+        "# the lab\nversion: 1\nlocation: eastus2\ntags: {owner: me, environment: lab}\n"
+        "resourceGroup: {name: \"rg-lab2\"}   # kept\naccounts:\n  core:\n    name: aif-lab2-x\n    subdomain: team-x-lab2\n")
+    assert load_stack_config(str(copy / "stacks" / "Pulumi.lab2.yaml")) == {"foundry-kit:environment": "dev"}
+
+
+def test_stack_new_refuses_an_existing_stack_and_an_unknown_source(copy, capsys) -> None:
+    existing = discover(str(copy))[0].name
+    assert cli.main(["stack", "new", existing]) == 1
+    assert f"stack {existing} already exists" in capsys.readouterr().err
+    assert cli.main(["stack", "new", "x", "--from", "nope"]) == 1
+    assert "no stack nope to copy (--from)" in capsys.readouterr().err
+
+
+def test_stack_list_is_in_deploy_order_then_by_name(copy, capsys) -> None:
+    for name, order in (("b", "5"), ("a", "5"), ("z", None)):
+        (copy / "stacks" / f"Pulumi.{name}.yaml").write_text(
+            "config:\n  foundry-kit:environment: dev\n" + (f"  foundry-kit:deployOrder: {order}\n" if order else ""))
+    assert cli.main(["stack", "list", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    ordered = [entry["stack"] for entry in listed]
+    assert ordered.index("a") < ordered.index("b") < ordered.index("z") == len(ordered) - 1
+    assert {"stack": "z", "environment": "dev"} in listed
+
+
+def test_a_deploy_order_that_is_not_a_number_is_a_user_error(copy, capsys) -> None:
+    (copy / "stacks" / "Pulumi.odd.yaml").write_text("config:\n  foundry-kit:deployOrder: first\n")
+    assert cli.main(["stack", "list"]) == 1
+    assert capsys.readouterr().err == (
+        "stacks/Pulumi.odd.yaml:1:1: foundry-kit:deployOrder: must be a whole number (smaller deploys first), not 'first'\n")
