@@ -15,9 +15,10 @@ from typing import Any, Iterator
 import pytest
 
 from foundry_kit.azure import resource_types as types
-from foundry_kit.preview.engine import REPO, Registration, run_program
+from foundry_kit.preview.engine import Registration, run_program
 from foundry_kit.project.stacks import discover
 from support import arm_spec
+from support.examples import REPO
 
 PROVIDER = "azure-native:cognitiveservices:"
 DEPLOYMENT = types.DEPLOYMENT

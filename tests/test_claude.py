@@ -11,7 +11,8 @@ import pytest
 
 from foundry_kit.components.deployment import MODEL_PROVIDER_DATA_API_VERSION
 from foundry_kit.azure import describe
-from foundry_kit.preview.engine import REPO, Graph, run_program
+from support.examples import REPO
+from foundry_kit.preview.engine import Graph, run_program
 from foundry_kit.errors import KitError
 from foundry_kit.manifest.model import ModelProviderData
 from foundry_kit.validate import load_manifest

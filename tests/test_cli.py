@@ -5,6 +5,7 @@ import json
 import pytest
 
 from foundry_kit.cli import main as cli
+from support.examples import copy_examples
 
 BROKEN = "version: 1\naccounts: {core: [unclosed\n"
 INVALID = """version: 1
@@ -29,7 +30,8 @@ def repo(monkeypatch, tmp_path):
     return tmp_path
 
 
-def test_default_validates_every_stack_of_the_project(monkeypatch, capsys) -> None:
+def test_default_validates_every_stack_of_the_project(monkeypatch, tmp_path, capsys) -> None:
+    monkeypatch.chdir(copy_examples(tmp_path))
     assert cli.main(["validate"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "2 manifests valid: stacks/dev.yaml, stacks/prod.yaml"
 

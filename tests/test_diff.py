@@ -19,7 +19,7 @@ from foundry_kit.cli.commands import diff as diff_command
 from foundry_kit.cli.commands.diff import stack_diffs
 from foundry_kit.preview.plan import plan_stack
 from foundry_kit.cli.diff_report import as_json, markdown, text
-from foundry_kit.preview.engine import REPO
+from support.examples import REPO, copy_examples
 from foundry_kit.manifest.loader import load
 from support.golden import assert_text_matches_golden
 from support.manifests import shuffled
@@ -33,9 +33,7 @@ def _git(root, *args: str) -> None:
 def _project(root) -> str:
     """The example stacks, with the shipped guardrails made advisory: the diff of a change
     the guardrails would refuse is then still shown (with their warnings)."""
-    shutil.copytree(os.path.join(REPO, "stacks"), os.path.join(root, "stacks"))
-    shutil.copy(os.path.join(REPO, "Pulumi.yaml"), root)
-    os.mkdir(os.path.join(root, "policy"))
+    copy_examples(root)
     with open(os.path.join(REPO, "policy", "guardrails.yaml"), encoding="utf-8") as handle:
         advisory = handle.read().replace("level: mandatory", "level: advisory")
     with open(os.path.join(root, "policy", "guardrails.yaml"), "w", encoding="utf-8") as handle:

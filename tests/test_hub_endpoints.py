@@ -10,7 +10,8 @@ from collections import defaultdict
 import pytest
 import yaml
 
-from foundry_kit.preview.engine import REPO, UNKNOWN, Graph, Registration, run_program
+from support.examples import REPO
+from foundry_kit.preview.engine import UNKNOWN, Graph, Registration, run_program
 from foundry_kit.catalog.instance_types import INSTANCE_TYPES_FILE, load_instance_types
 from foundry_kit.manifest.loader import load
 from foundry_kit.manifest.model import build

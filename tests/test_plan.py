@@ -8,10 +8,12 @@ import shutil
 import pytest
 
 from foundry_kit.cli import main as cli
-from foundry_kit.preview.engine import REPO, UNKNOWN
+from support.examples import REPO
+from foundry_kit.preview.engine import UNKNOWN
 from foundry_kit.preview.plan import plan_document, plan_stack
 from foundry_kit.cli.plan_report import text
 from foundry_kit.project.stacks import discover
+from support.examples import EXAMPLE_STACKS, copy_examples
 from support.golden import assert_matches_golden, assert_text_matches_golden
 
 GOLDEN = os.path.join(REPO, "tests", "golden")
@@ -23,7 +25,7 @@ def prod_plan():
     return plan_stack(STACKS["prod"])
 
 
-@pytest.mark.parametrize("stack", sorted(STACKS))
+@pytest.mark.parametrize("stack", EXAMPLE_STACKS)
 def test_plan_matches_golden(stack: str) -> None:
     plan = plan_stack(STACKS[stack])
     assert_matches_golden(plan_document(plan), os.path.join(GOLDEN, f"plan-{stack}.json"))
@@ -63,7 +65,8 @@ def test_json_is_stable_across_runs(capsys) -> None:
     assert "0x" not in first  # no memory addresses
 
 
-def test_unknown_stack_is_a_user_error(capsys) -> None:
+def test_unknown_stack_is_a_user_error(monkeypatch, tmp_path, capsys) -> None:
+    monkeypatch.chdir(copy_examples(tmp_path))
     assert cli.main(["plan", "--stack", "staging"]) == 1
     assert capsys.readouterr().err.strip() == "stacks:1:1: no stack staging: stacks are dev, prod"
 

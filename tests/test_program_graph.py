@@ -6,7 +6,8 @@ from collections import defaultdict
 import pytest
 
 from support.golden import assert_matches_golden, graph_document
-from foundry_kit.preview.engine import REPO, Graph, run_program
+from support.examples import REPO
+from foundry_kit.preview.engine import Graph, run_program
 
 GOLDEN = os.path.join(REPO, "tests", "golden")
 STACKS = ["dev", "prod"]

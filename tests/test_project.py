@@ -126,3 +126,53 @@ def test_a_deploy_order_that_is_not_a_number_is_a_user_error(copy, capsys) -> No
     assert cli.main(["stack", "list"]) == 1
     assert capsys.readouterr().err == (
         "stacks/Pulumi.odd.yaml:1:1: foundry-kit:deployOrder: must be a whole number (smaller deploys first), not 'first'\n")
+
+
+PROJECT_CATALOG = """version: 1
+models:
+  - format: OpenAI
+    name: gpt-5.1
+    source: https://example.com/our-notes
+    checked: "2026-11-27"
+    versions:
+      "2025-11-13":
+        lifecycle: {status: deprecating, deprecates: "2026-11-13", retires: "2026-12-01"}
+  - format: OpenAI
+    name: gpt-6-preview
+    source: https://example.com/our-notes
+    checked: "2026-11-27"
+    versions:
+      "2026-11-20":
+        lifecycle: {status: preview}
+"""
+
+
+def test_a_project_catalog_adds_and_overrides_entries_and_validate_names_its_file(tmp_path, monkeypatch, capsys) -> None:
+    assert cli.main(["init", str(tmp_path), "--project", "team"]) == 0
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FOUNDRY_KIT_TODAY", "2026-11-28")
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "models.yaml").write_text(PROJECT_CATALOG)
+    capsys.readouterr()
+    assert cli.main(["validate"]) == 0
+    assert capsys.readouterr().out == (
+        "stacks/dev.yaml:12:57: accounts.core.deployments.chat.model.version: warning: gpt-5.1 version 2025-11-13 "
+        "retires on 2026-12-01, in 3 days: plan a move to a current model before then (catalog entry from "
+        "https://example.com/our-notes) [this project's catalog entry: catalog/models.yaml:3:5]\n"
+        "1 manifest valid (1 warning): stacks/dev.yaml\n")
+    manifest = tmp_path / "stacks" / "dev.yaml"
+    manifest.write_text(manifest.read_text().replace('name: gpt-5.1, version: "2025-11-13"',
+                                                     'name: gpt-6-preview, version: "2026-11-20"'))
+    assert cli.main(["validate", "--environment", "prod", "stacks/dev.yaml"]) == 1
+    out = capsys.readouterr().out
+    assert "not in the kit's catalog" not in out and "deployment-approved-model: model 'gpt-6-preview'" in out
+
+
+def test_a_broken_project_catalog_is_reported_at_its_line(tmp_path, monkeypatch, capsys) -> None:
+    assert cli.main(["init", str(tmp_path), "--project", "team"]) == 0
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "models.yaml").write_text("version: 1\nmodels:\n  - format: OpenAI\n")
+    capsys.readouterr()
+    assert cli.main(["validate"]) == 1
+    assert capsys.readouterr().out.startswith("catalog/models.yaml:3:5: models[0]: ")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from foundry_kit.cli import main as cli
+from support.examples import copy_examples
 from foundry_kit.live import client as live
 
 SUBSCRIPTION = "11111111-2222-3333-4444-555555555555"
@@ -123,7 +124,8 @@ def test_an_invalid_manifest_is_reported_not_summed(project, capsys) -> None:
     assert "stacks/beta.yaml:5:68: quotas[0].limit: deployments request 70 capacity units" in err
 
 
-def test_the_example_stacks_share_a_subscription_within_budget(capsys) -> None:
+def test_the_example_stacks_share_a_subscription_within_budget(monkeypatch, tmp_path, capsys) -> None:
+    monkeypatch.chdir(copy_examples(tmp_path))
     assert cli.main(["quota"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "subscription 00000000-0000-0000-0000-000000000000: stacks dev, prod"

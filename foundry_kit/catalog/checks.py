@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
 
-from foundry_kit.catalog.models import UNVERIFIED, Catalog, CatalogModel, Lifecycle, ModelVersion, shipped_catalog
+import dataclasses
+
+from foundry_kit.catalog.models import UNVERIFIED, Catalog, CatalogModel, Lifecycle, ModelVersion, project_catalog
+from foundry_kit.project.stacks import find_root
 from foundry_kit.manifest.reading import as_map, as_str, deployments_in, did_you_mean
 from foundry_kit.manifest.document import Document, Path
 from foundry_kit.errors import KitError, Problem
@@ -47,7 +50,11 @@ def today() -> date:
 
 
 def catalog_problems(doc: Document, options: CatalogOptions = CatalogOptions()) -> Iterator[Problem]:
-    catalog = options.catalog or shipped_catalog()
+    catalog = options.catalog or project_catalog(find_root(os.path.dirname(os.path.abspath(doc.file))))
+    yield from _catalog_problems(doc, options, catalog)
+
+
+def _catalog_problems(doc: Document, options: CatalogOptions, catalog: Catalog) -> Iterator[Problem]:
     day = options.today or today()
     yield from serverless_problems(doc, catalog, day, options.horizon_days)
     for path, _name, deployment, _account in deployments_in(doc.data):
@@ -59,20 +66,34 @@ def catalog_problems(doc: Document, options: CatalogOptions = CatalogOptions()) 
         if entry is None:
             yield _unknown_model(doc, path + ("model",), catalog, model_format, name, options.strict)
             continue
-        known = entry.version(version) if version else None
-        if version and known is None:  # Azure refuses a version it does not serve
-            yield doc.problem(path + ("model", "version"),
-                              f"{name} has no version '{version}' in the kit's catalog (known: "
-                              f"{', '.join(v.version for v in entry.versions)}): use a known version, or add it to {CATALOG_NAME}")
-        if known is None:
-            continue
-        sku = as_str(deployment.get("sku"))
-        lifecycle = _lifecycle(doc, path + ("model", "version"), entry, known, sku, day, options.horizon_days)
-        if lifecycle:
-            yield lifecycle
-            if lifecycle.severity == "error":
-                continue  # the version must change anyway: its SKUs and sizes are moot
-        yield from _sku_and_capacity(doc, path, entry, known, sku, deployment.get("capacity"))
+        yield from (_naming_origin(problem, entry) for problem in _entry_problems(doc, options, path, deployment, entry, day))
+
+
+def _naming_origin(problem: Problem, entry: CatalogModel) -> Problem:
+    """A problem found with a project's own catalog entry says which file and line the entry is at."""
+    if not entry.origin:
+        return problem
+    return dataclasses.replace(problem, message=f"{problem.message} [this project's catalog entry: {entry.origin}]")
+
+
+def _entry_problems(doc: Document, options: CatalogOptions, path: Path, deployment: dict, entry: CatalogModel,
+                    day: date) -> Iterator[Problem]:
+    model = as_map(deployment.get("model"))
+    name, version = entry.name, as_str(model.get("version"))
+    known = entry.version(version) if version else None
+    if version and known is None:  # Azure refuses a version it does not serve
+        yield doc.problem(path + ("model", "version"),
+                          f"{name} has no version '{version}' in the kit's catalog (known: "
+                          f"{', '.join(v.version for v in entry.versions)}): use a known version, or add it to {CATALOG_NAME}")
+    if known is None:
+        return
+    sku = as_str(deployment.get("sku"))
+    lifecycle = _lifecycle(doc, path + ("model", "version"), entry, known, sku, day, options.horizon_days)
+    if lifecycle:
+        yield lifecycle
+        if lifecycle.severity == "error":
+            return  # the version must change anyway: its SKUs and sizes are moot
+    yield from _sku_and_capacity(doc, path, entry, known, sku, deployment.get("capacity"))
 
 
 def _unknown_model(doc: Document, path: Path, catalog: Catalog, model_format: str, name: str, strict: bool) -> Problem:
@@ -103,7 +124,7 @@ def serverless_problems(doc: Document, catalog: Catalog, day: date, horizon_days
                 path = ("hubs", hub_key, "projects", project_key, "serverlessEndpoints", name, "modelId")
                 problem = _lifecycle(doc, path, entry, latest, None, day, horizon_days)
                 if problem:
-                    yield problem
+                    yield _naming_origin(problem, entry)
 
 
 def _lifecycle(doc: Document, where: Path, entry: CatalogModel, known: ModelVersion, sku: str | None,

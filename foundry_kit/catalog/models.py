@@ -8,6 +8,8 @@ read by the loader only, so a broken catalog is reported at its file and line.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -17,9 +19,11 @@ from typing import Any, Iterator
 from foundry_kit.manifest.data_file import load_data_file
 from foundry_kit.manifest.document import Document
 from foundry_kit.errors import Problem
+from foundry_kit.project.stacks import display
 from foundry_kit.shipped import CATALOG, shipped_file
 
 CATALOG_FILE = shipped_file(CATALOG, "models.yaml")
+PROJECT_CATALOG = os.path.join("catalog", "models.yaml")  # a project's own entries, relative to its root
 UNVERIFIED = "unverified"
 
 
@@ -96,6 +100,7 @@ class CatalogModel:
     checked: date
     versions: tuple[ModelVersion, ...]
     capacity: tuple[CapacityRule, ...]
+    origin: str = ""  # file:line of a project's own entry (catalog/models.yaml of the project); "" for the kit's
 
     def version(self, version: str) -> ModelVersion | None:
         return next((v for v in self.versions if v.version == version), None)
@@ -127,6 +132,26 @@ def load_catalog(path: str = CATALOG_FILE) -> Catalog:
 def shipped_catalog() -> Catalog:
     """The catalog that ships with the kit, read once."""
     return load_catalog(CATALOG_FILE)
+
+
+def project_catalog(root: str | None) -> Catalog:
+    """The kit's catalog with a project's own additions: `catalog/models.yaml` in the project root
+    (same format) adds models and replaces the kit's entry of a model it lists again (Microsoft
+    ships models faster than the kit releases). Each such entry remembers its file and line."""
+    path = os.path.join(root, PROJECT_CATALOG) if root else ""
+    shipped = shipped_catalog()
+    if not path or not os.path.isfile(path) or os.path.samefile(path, CATALOG_FILE):
+        return shipped
+    return _with_project_entries(shipped, display(path), os.path.getmtime(path))
+
+
+@lru_cache(maxsize=8)
+def _with_project_entries(shipped: Catalog, path: str, _modified: float) -> Catalog:
+    document = load_data_file(path, "catalog", _entry_problems)
+    own = tuple(dataclasses.replace(_model(entry), origin=str(document.position(("models", index))))
+                for index, entry in enumerate(document.data["models"]))
+    replaced = {(model.format, model.name) for model in own}
+    return Catalog(path, own + tuple(m for m in shipped.models if (m.format, m.name) not in replaced))
 
 
 def _entry_problems(document: Document) -> Iterator[Problem]:
