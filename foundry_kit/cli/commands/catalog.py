@@ -10,11 +10,11 @@ from typing import Any, TextIO
 
 from foundry_kit.cli import live_options
 from foundry_kit.live.lists import parse_models
-from foundry_kit.catalog.models import CATALOG_FILE, Catalog, CatalogModel, ModelVersion, shipped_catalog
+from foundry_kit.catalog.models import CATALOG_FILE, Catalog, CatalogModel, ModelVersion, project_catalog, shipped_catalog
 from foundry_kit.catalog.checks import CATALOG_NAME, today
 from foundry_kit.catalog.refresh import Refresh, refresh
 from foundry_kit.manifest.loader import load
-from foundry_kit.project.stacks import display
+from foundry_kit.project.stacks import display, find_root
 from foundry_kit.words import plural
 
 COLUMNS = ("MODEL", "FORMAT", "VERSION", "LIFECYCLE", "SKUS")
@@ -39,7 +39,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    catalog, day = shipped_catalog(), today()
+    catalog, day = project_catalog(find_root()), today()  # with the project's own entries, if any
     (as_json if args.format == "json" else as_text)(catalog, day, sys.stdout)
     return 0
 
