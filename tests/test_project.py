@@ -26,7 +26,10 @@ SAME_AS_INIT = ["Pulumi.yaml", "__main__.py", "policy/__main__.py", "policy/Pulu
 def test_this_repository_is_what_init_writes_for_project_foundry_kit() -> None:
     rendered = render("foundry-kit")
     workflows = sorted(p.relative_to(REPO).as_posix() for p in (REPO / ".github" / "workflows").glob("*.yml"))
-    assert workflows == sorted(path for path in rendered if path.startswith(".github/workflows/"))
+    templates = sorted(path for path in rendered if path.startswith(".github/workflows/"))
+    assert workflows == templates, (
+        "every workflow of this repository is one `init` writes a team: copy a new workflow into "
+        f"foundry_kit/project/templates/workflows/ (repository: {workflows}, templates: {templates})")
     for path in SAME_AS_INIT + workflows:
         assert (REPO / path).read_text(encoding="utf-8") == rendered[path], (
             f"{path} differs from what `foundry-kit init --project foundry-kit` writes "

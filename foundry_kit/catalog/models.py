@@ -134,12 +134,12 @@ def shipped_catalog() -> Catalog:
     return load_catalog(CATALOG_FILE)
 
 
-def project_catalog(root: str | None) -> Catalog:
+def project_catalog(root: str | None, base: Catalog | None = None) -> Catalog:
     """The kit's catalog with a project's own additions: `catalog/models.yaml` in the project root
     (same format) adds models and replaces the kit's entry of a model it lists again (Microsoft
     ships models faster than the kit releases). Each such entry remembers its file and line."""
     path = os.path.join(root, PROJECT_CATALOG) if root else ""
-    shipped = shipped_catalog()
+    shipped = base or shipped_catalog()
     if not path or not os.path.isfile(path) or os.path.samefile(path, CATALOG_FILE):
         return shipped
     return _with_project_entries(shipped, display(path), os.path.getmtime(path))

@@ -39,7 +39,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    catalog, day = project_catalog(find_root()), today()  # with the project's own entries, if any
+    catalog, day = project_catalog(find_root(), shipped_catalog()), today()  # with the project's own entries, if any
     (as_json if args.format == "json" else as_text)(catalog, day, sys.stdout)
     return 0
 
