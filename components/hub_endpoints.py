@@ -11,6 +11,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import machinelearningservices
 
+from foundry_kit.azure.resource_types import TRAFFIC_WRITE
 from foundry_kit.manifest.model import OnlineDeployment as OnlineDeploymentSpec
 from foundry_kit.manifest.model import OnlineEndpoint as OnlineEndpointSpec
 from foundry_kit.manifest.model import Probe
@@ -80,20 +81,24 @@ def online_deployment_properties(spec: OnlineDeploymentSpec) -> machinelearnings
     )
 
 
-def online_endpoint_properties(spec: OnlineEndpointSpec) -> dict[str, Any]:
+def online_endpoint_properties(spec: OnlineEndpointSpec, traffic: bool = True) -> dict[str, Any]:
+    """The endpoint's body; with `traffic`, its split (every deployment named: a left-out one gets 0)."""
     properties: dict[str, Any] = {"auth_mode": spec.auth_mode, "public_network_access": spec.public_network_access}
-    if spec.traffic:
+    if traffic:
         properties["traffic"] = dict(spec.traffic)
     return properties
 
 
 class OnlineEndpoint(pulumi.ComponentResource):
-    """A managed `machinelearningservices.OnlineEndpoint` carrying the traffic split, then one
-    `OnlineDeployment` per deployment, each written after the one before.
+    """A managed `machinelearningservices.OnlineEndpoint`, then one `OnlineDeployment` per
+    deployment, each written after the one before, then the traffic split.
 
-    The split is a property of the endpoint, so the endpoint is written before the deployments
-    it names, as Microsoft's own templates write it (a new deployment is best added at 0% and
-    given traffic by a later change, once it serves)."""
+    The split is a property of the endpoint, and Azure routes traffic only to deployments that
+    exist: Microsoft's samples create the endpoint, then its deployments, then set the traffic.
+    So the endpoint is written first without it, and written again with the split at the end of
+    the same chain (`<name>/~traffic`, the same Azure endpoint and body plus `traffic`; it is
+    written again whenever the endpoint or its split changes). That second write never deletes
+    the endpoint (`retain_on_delete`): the endpoint resource owns it."""
 
     def __init__(self, name: str, spec: OnlineEndpointSpec, project: WorkspaceScope, queue: WriteQueue,
                  opts: pulumi.ResourceOptions | None = None):
@@ -102,7 +107,7 @@ class OnlineEndpoint(pulumi.ComponentResource):
             name,
             endpoint_name=spec.name,
             identity={"type": "SystemAssigned"},
-            properties=online_endpoint_properties(spec),
+            properties=online_endpoint_properties(spec, traffic=False),
             **project.placement(),
             opts=o), project.inside(self))
         self.deployments = [
@@ -116,5 +121,13 @@ class OnlineEndpoint(pulumi.ComponentResource):
                 opts=o), project.inside(self, self.endpoint))
             for deployment in spec.deployments
         ]
+        self.traffic = queue.write(lambda o: machinelearningservices.OnlineEndpoint(
+            name + TRAFFIC_WRITE,
+            endpoint_name=spec.name,
+            identity={"type": "SystemAssigned"},
+            properties=online_endpoint_properties(spec),
+            **project.placement(),
+            opts=o), pulumi.ResourceOptions.merge(project.inside(self, self.endpoint),
+                                                 pulumi.ResourceOptions(retain_on_delete=True)))
         self.outputs = online_outputs(spec, self.endpoint)
         self.register_outputs(self.outputs)

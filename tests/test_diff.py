@@ -278,7 +278,7 @@ def test_new_and_removed_stacks(project, capsys) -> None:
     assert code == 2
     stacks = {s["stack"]: s for s in json.loads(out)["stacks"]}
     assert (stacks["qa"]["status"], stacks["dev"]["status"], stacks["prod"]["status"]) == ("added", "removed", "unchanged")
-    assert stacks["qa"]["counts"]["create"] == 24
+    assert stacks["qa"]["counts"]["create"] == 25
     assert [s["text"] for s in stacks["dev"]["summary"]] == [
         "stack removed from the repository: nothing in Azure changes by this change, and its resources stay until "
         "`pulumi destroy --stack dev` removes them; 4 protected resources (account aif-contoso-dev-eus2, hub "

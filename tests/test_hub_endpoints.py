@@ -12,6 +12,7 @@ import yaml
 
 from support.examples import REPO
 from foundry_kit.preview.engine import UNKNOWN, Graph, Registration, run_program
+from foundry_kit.azure.resource_types import TRAFFIC_WRITE
 from foundry_kit.catalog.instance_types import INSTANCE_TYPES_FILE, load_instance_types
 from foundry_kit.manifest.loader import load
 from foundry_kit.manifest.model import build
@@ -54,8 +55,26 @@ def test_logical_names_follow_azure_names() -> None:
     assert set(_named(graph, WORKSPACE)) == {"hub-contoso-dev", "hub-contoso-dev/open-models"}
     assert set(_named(graph, SUBSCRIPTION)) == {"hub-contoso-dev/open-models/Cohere-command-a"}
     assert set(_named(graph, SERVERLESS)) == {"hub-contoso-dev/open-models/command-a"}
-    assert set(_named(graph, ONLINE)) == {"hub-contoso-dev/open-models/mistral-7b-dev"}
+    # the endpoint, and its second write setting the traffic (a suffix no Azure name has)
+    assert set(_named(graph, ONLINE)) == {"hub-contoso-dev/open-models/mistral-7b-dev",
+                                          "hub-contoso-dev/open-models/mistral-7b-dev/~traffic"}
     assert set(_named(graph, DEPLOYMENT)) == {"hub-contoso-dev/open-models/mistral-7b-dev/blue"}
+
+
+def test_traffic_is_written_after_the_deployments_it_names() -> None:
+    """As Microsoft's samples do: the endpoint without traffic, its deployments one after the
+    other, then the endpoint again with the split, at the end of the same chain."""
+    graph = run_program("dev", {"foundry-kit:manifest": HUB_EXAMPLE})
+    order = [r.name for r in graph.resources if r.type in (ONLINE, DEPLOYMENT)]
+    assert order == ["hub-endpoints/chat/mistral-7b", "hub-endpoints/chat/mistral-7b/blue",
+                     "hub-endpoints/chat/mistral-7b/green", "hub-endpoints/chat/mistral-7b/~traffic"]
+    named = {**_named(graph, ONLINE), **_named(graph, DEPLOYMENT)}
+    endpoint, traffic = named["hub-endpoints/chat/mistral-7b"], named["hub-endpoints/chat/mistral-7b/~traffic"]
+    assert "traffic" not in endpoint.inputs["properties"]
+    assert traffic.inputs["properties"]["traffic"] == {"blue": 90, "green": 10}
+    assert traffic.inputs["endpointName"] == endpoint.inputs["endpointName"] == "mistral-7b"
+    assert named["hub-endpoints/chat/mistral-7b/green"].urn in traffic.dependencies  # the last deployment
+    assert traffic.deleted_with == endpoint.urn and endpoint.urn in traffic.replace_with
 
 
 def test_a_partner_model_is_subscribed_to_before_its_serverless_endpoint(graph: Graph) -> None:
@@ -72,7 +91,8 @@ def test_a_partner_model_is_subscribed_to_before_its_serverless_endpoint(graph: 
 
 
 def test_online_deployments_are_written_after_their_endpoint(graph: Graph) -> None:
-    endpoints = {(r.inputs["workspaceName"], r.inputs["endpointName"]): r for r in graph.of_type(ONLINE)}
+    endpoints = {(r.inputs["workspaceName"], r.inputs["endpointName"]): r for r in graph.of_type(ONLINE)
+                 if not r.name.endswith(TRAFFIC_WRITE)}
     deployments = graph.of_type(DEPLOYMENT)
     assert deployments
     for deployment in deployments:
@@ -123,10 +143,14 @@ def test_hubs_and_what_the_kit_creates_for_them_are_protected_unless_opted_out()
 
 def test_what_lives_in_a_project_is_deleted_and_replaced_with_it(graph: Graph) -> None:
     projects = {r.inputs["workspaceName"]: r.urn for r in graph.of_type(WORKSPACE) if r.inputs["kind"] == "Project"}
-    endpoints = {(r.inputs["workspaceName"], r.inputs["endpointName"]): r.urn for r in graph.of_type(ONLINE)}
+    endpoints = {(r.inputs["workspaceName"], r.inputs["endpointName"]): r.urn for r in graph.of_type(ONLINE)
+                 if not r.name.endswith(TRAFFIC_WRITE)}
     for resource in graph.resources:
         project = projects.get(resource.inputs.get("workspaceName", ""))
-        if resource.type in (SUBSCRIPTION, SERVERLESS, ONLINE):
+        if resource.name.endswith(TRAFFIC_WRITE):  # the endpoint's second write goes with the endpoint
+            endpoint = endpoints[resource.inputs["workspaceName"], resource.inputs["endpointName"]]
+            assert (resource.deleted_with, sorted(resource.replace_with)) == (endpoint, sorted([project, endpoint]))
+        elif resource.type in (SUBSCRIPTION, SERVERLESS, ONLINE):
             assert (resource.deleted_with, resource.replace_with) == (project, [project]), resource.name
         elif resource.type == DEPLOYMENT:
             endpoint = endpoints[resource.inputs["workspaceName"], resource.inputs["endpointName"]]
@@ -146,7 +170,7 @@ def test_hub_inputs_follow_the_manifest() -> None:
     assert hub["storageAccount"].endswith("/storageAccounts/sthubendpoints") and "systemDatastoresAuthMode" not in hub
     project = _named(graph, WORKSPACE)["hub-endpoints/chat"].inputs
     assert (project["kind"], project["location"]) == ("Project", "swedencentral")
-    online = _named(graph, ONLINE)["hub-endpoints/chat/mistral-7b"].inputs["properties"]
+    online = _named(graph, ONLINE)["hub-endpoints/chat/mistral-7b/~traffic"].inputs["properties"]
     assert online == {"authMode": "Key", "publicNetworkAccess": "Disabled", "traffic": {"blue": 90, "green": 10}}
     serverless = _named(graph, SERVERLESS)["hub-endpoints/chat/llama-8b"].inputs["properties"]
     assert serverless["contentSafety"] == {"contentSafetyStatus": "Disabled"} and serverless["authMode"] == "AAD"

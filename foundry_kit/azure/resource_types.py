@@ -35,6 +35,9 @@ VAULT = "azure-native:keyvault:Vault"
 MARKETPLACE_SUBSCRIPTION = "azure-native:machinelearningservices:MarketplaceSubscription"
 SERVERLESS_ENDPOINT = "azure-native:machinelearningservices:ServerlessEndpoint"
 ONLINE_ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint"
+# The logical-name suffix of the second write of an online endpoint, the one that sets its
+# traffic once its deployments exist (components/hub_endpoints.py); `~` is in no Azure name.
+TRAFFIC_WRITE = "/~traffic"
 ONLINE_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment"
 GENERIC = "azure-native:resources:Resource"  # the generic resource: the kit writes Claude deployments through it
 

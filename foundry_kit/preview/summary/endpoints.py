@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from foundry_kit.preview.diff import ABSENT, CREATE, REPLACE, PropertyChange, ResourceChange
+from foundry_kit.azure import describe
+from foundry_kit.azure import resource_types as types
+from foundry_kit.preview.diff import ABSENT, CREATE, REPLACE, UPDATE, PropertyChange, ResourceChange
 from foundry_kit.preview.summary.sentences import Context, Sentence, arrow, lifecycle, words
 
 
@@ -39,7 +41,22 @@ def traffic_shift(changes: list[PropertyChange]) -> str:
                                   for name in sorted(set(before) | set(after)) if before.get(name, 0) != after.get(name, 0))
 
 
+def _traffic_write(ctx: Context, change: ResourceChange) -> list[Sentence]:
+    """The endpoint's second write, which sets the split once the deployments exist: only the
+    split is its news (the endpoint's own sentence says the rest; deleting it deletes nothing)."""
+    r = change.resource
+    subject = ctx.subject(change, describe.title(r.type, r.inputs, r.name))
+    if change.action == CREATE:
+        split = (r.inputs.get("properties") or {}).get("traffic") or {}
+        shares = ", ".join(f"{name} {share}" for name, share in sorted(split.items())) or "none"
+        return [Sentence(subject, f"traffic {shares}, set once its deployments exist")]
+    traffic = [c for c in change.properties if c.path == "properties.traffic" or c.path.startswith("properties.traffic.")]
+    return [Sentence(subject, traffic_shift(traffic))] if change.action == UPDATE and traffic else []
+
+
 def online_endpoint(ctx: Context, change: ResourceChange) -> list[Sentence]:
+    if change.resource.name.endswith(types.TRAFFIC_WRITE):
+        return _traffic_write(ctx, change)
     subject, said = lifecycle(
         ctx, change, "new online endpoint: {details}",
         "online endpoint deleted with its deployments: its scoring URI stops answering",
