@@ -7,7 +7,7 @@ import argparse
 import json
 import sys
 
-from foundry_kit.cli.commands.plan import project_root
+from foundry_kit.project.stacks import project_root
 from foundry_kit.cli.report import REPORTERS, FileResult
 from foundry_kit.guardrails.environment import environment_of, stack_environment
 from foundry_kit.manifest.loader import load_stack_config
