@@ -38,6 +38,8 @@ _SCALAR_KINDS = {"tag:yaml.org,2002:int": "an integer", "tag:yaml.org,2002:float
                  "tag:yaml.org,2002:bool": "true or false", _TIMESTAMP: "a date"}
 _SEQ = "tag:yaml.org,2002:seq"
 _STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_DECIMAL = re.compile(r"^[1-9][0-9]{0,17}$|^0$")  # what PyYAML reads as a plain decimal (no sign, octal, '_' or ':')
 
 
 class _YamlLoader(yaml.SafeLoader):
@@ -282,6 +284,8 @@ class _Converter:
     def scalar(self, node: Node) -> _Node:
         if node.tag == _STR:  # most values: the text as written, without the constructor's bookkeeping
             return _Node(node.value, self.where(node))
+        if node.tag == _INT and _DECIMAL.match(node.value):  # capacities and counts, the same without it
+            return _Node(int(node.value), self.where(node), node.value)
         try:
             value = self.loader.construct_object(node)
         except yaml.constructor.ConstructorError:

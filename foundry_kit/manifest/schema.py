@@ -7,7 +7,9 @@ import json
 import re
 from functools import lru_cache
 
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
+
+import fastjsonschema
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
@@ -31,12 +33,44 @@ def validator(name: str = "manifest") -> Draft202012Validator:
         return _ManifestValidator(json.load(handle))
 
 
+FAST_AFTER_VALUES = 20_000
+"""Values one process validates before it compiles fastjsonschema's validator (about 0.3 s, worth
+it only for many or large manifests)."""
+_validated = 0
+
+
 def schema_problems(document: Document, schema: str = "manifest") -> list[Problem]:
-    """Every violation of `schemas/<schema>.schema.json`, in the kit's words and positions."""
+    """Every violation of `schemas/<schema>.schema.json`, in the kit's words and positions.
+
+    A valid document (the usual case) is recognised by fastjsonschema's compiled validator, an
+    order of magnitude faster than jsonschema; jsonschema walks only a document that is not, for
+    every error at once. fastjsonschema reads `1.0` as an integer (as JSON Schema drafts do; the
+    kit does not), so a document with a number that is not a plain integer goes the slow way."""
+    global _validated
+    _validated += len(document.positions)
+    if _validated > FAST_AFTER_VALUES and _plain_numbers(document) and _fast_valid(schema, document.data):
+        return []
     problems: list[Problem] = []
     for error in validator(schema).iter_errors(document.data):
         problems.extend(_translate(document, error))
     return problems
+
+
+def _plain_numbers(document: Document) -> bool:
+    return all(text.isdigit() for text in document.written.values())
+
+
+def _fast_valid(schema: str, data: Any) -> bool:
+    try:
+        _fast_validator(schema)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+@lru_cache(maxsize=None)
+def _fast_validator(name: str) -> Callable[[Any], Any]:
+    return fastjsonschema.compile(validator(name).schema, use_formats=False, use_default=False)
 
 
 def _translate(document: Document, error: ValidationError) -> Iterator[Problem]:
