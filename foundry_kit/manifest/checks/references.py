@@ -26,12 +26,12 @@ def check_references(doc: Document) -> Iterator[Problem]:
                               f"content filter '{wanted}' is not defined in contentFilters{did_you_mean(wanted, list(filters))}; "
                               f"built-in policies are {', '.join(BUILTIN_CONTENT_FILTERS)}")
         target = as_str(deployment.get("spillover"))
-        siblings = list(as_map(account.get("deployments")))
+        siblings = as_map(account.get("deployments"))  # looked up, not copied: linear in the deployments
         if target == name:
             yield doc.problem(path + ("spillover",), "a deployment cannot spill over to itself")
         elif target and target not in siblings:
-            yield doc.problem(path + ("spillover",),
-                              f"spillover deployment '{target}' is not a deployment of this account{did_you_mean(target, siblings)}")
+            yield doc.problem(path + ("spillover",), f"spillover deployment '{target}' is not a deployment of this "
+                                                     f"account{did_you_mean(target, list(siblings))}")
     for name, spec in filters.items():
         for index, blocklist in enumerate(as_list(as_map(spec).get("blocklists"))):
             if isinstance(blocklist, str) and blocklist not in blocklists:
