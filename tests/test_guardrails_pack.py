@@ -1,6 +1,6 @@
 """The policy pack (`policy/`): the same rules as `foundry-kit validate`, on what the engine sees.
 
-Stack validation arguments are built without the engine (`testing/policy_args.py`), either by
+Stack validation arguments are built without the engine (`support/policy_args.py`), either by
 hand or from the graph the real program registers under the mock engine. The agreement tests
 hold both enforcement points to the same verdict (rule id, level, object, message) on the
 example stacks and on every guardrails case.
@@ -18,23 +18,19 @@ import pytest
 from pulumi_azure_native import cognitiveservices
 
 from foundry_kit.components.content_filter import rai_content_filter
-from foundry_kit.azure.describe import is_deployment
 from foundry_kit.preview.engine import UNKNOWN, Graph, run_function, run_program
-from foundry_kit.guardrails import ENVIRONMENT_KEY, Guardrails, guardrail_problems, load_guardrails
-from foundry_kit.guardrails.facts import Ref
+from foundry_kit.guardrails import ENVIRONMENT_KEY, Guardrails, load_guardrails
 from foundry_kit.guardrails.from_engine import ACCOUNT, DEPLOYMENT, RAI_POLICY, settings_of
 from foundry_kit.guardrails.pack import PACK_NAME, policies
-from foundry_kit.manifest.loader import load
 from foundry_kit.manifest.model import HarmSetting
-from foundry_kit.validate import validate
 from support.engine_states import STATES, engine_view
 from support.policy_args import resource, run_stack_policies, stack_args
+from support.verdicts import Verdict, validator_verdicts
+from support.verdicts import pack_verdicts as verdicts_of
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests" / "guardrails"
 TEST_GUARDRAILS = CASES / "guardrails.yaml"
-SEVERITY = {"mandatory": "error", "advisory": "warning"}
-Verdict = tuple[str, str, Ref, str]  # rule id, error | warning, object, message
 
 
 @pytest.fixture(autouse=True)
@@ -44,41 +40,11 @@ def at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # --- the two enforcement points, each seen from outside ------------------------------------------
 
-def validator_verdicts(manifest_file: Path | str, environment: str, guardrails: Guardrails) -> list[Verdict]:
-    """What `foundry-kit validate` reports, with each problem's manifest path turned into its object."""
-    document = load(str(manifest_file))
-    manifest = validate(document).manifest
-    prefixes = {}
-    for account in manifest.accounts:
-        prefixes[f"accounts.{account.key}."] = Ref("account", account.name, account.name)
-        for deployment in account.deployments:
-            prefixes[f"accounts.{account.key}.deployments.{deployment.name}."] = Ref("deployment", account.name, deployment.name)
-    verdicts = []
-    for problem in guardrail_problems(document, manifest, environment, guardrails):
-        ref = prefixes[max((p for p in prefixes if f"{problem.path}.".startswith(p)), key=len)]
-        rule, message = problem.message.split(": ", 1)
-        verdicts.append((rule, problem.severity, ref, message))
-    return sorted(verdicts)
-
-
-def objects_of(graph: Graph) -> dict[str, Ref]:
-    """Each account's and deployment's URN, and the object it is (read from the registered inputs)."""
-    objects = {}
-    for r in graph.resources:
-        if r.type == ACCOUNT:
-            objects[r.urn] = Ref("account", r.inputs["accountName"], r.inputs["accountName"])
-        elif is_deployment(r.type, r.inputs):  # the typed resource, or the generic one of a Claude deployment
-            account = r.inputs.get("accountName") or r.inputs["parentResourcePath"].split("/")[1]
-            objects[r.urn] = Ref("deployment", account, r.inputs.get("deploymentName") or r.inputs["resourceName"])
-    return objects
-
-
 def pack_verdicts(graph: Graph, environment: str, guardrails: Guardrails, state: str = "inputs") -> list[Verdict]:
     """What the pack reports on a recorded graph as the engine shows it in `state`, with each
     URN turned into its object."""
-    objects = objects_of(graph)
     reported = run_stack_policies(policies(guardrails, environment), stack_args(engine_view(graph, state)))
-    return sorted((rule, SEVERITY[level], objects[urn], message) for rule, level, message, urn in reported)
+    return verdicts_of(graph, [(rule, level, urn, message) for rule, level, message, urn in reported])
 
 
 def recorded(manifest_file: Path | str, stack: str, state: str = "inputs") -> Graph:

@@ -6,65 +6,132 @@ enforcement level the rule's level in the stack's environment (disabled rules ar
 disabled), and it reports every violation against the URN of the resource it is about.
 Stack validation sees every resource of the stack, including ones written by hand outside
 the kit's components.
+
+Which environment's rules apply is said, never assumed in silence: the stack's
+`foundry-kit:environment` config, else the stack name (the CLI hands the pack both, as
+PULUMI_CONFIG and PULUMI_STACK); without a stack (`pulumi policy publish`, CLIs that pass
+neither) each policy's config `environment` (`pulumi policy enable --config`,
+`--policy-pack-config`), else the rules as written, with a warning. The pack logs its choice
+through the engine's Log service (the CLI shows it), or to stderr when it has no engine.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Iterable
 
+import grpc
 from pulumi.runtime import get_config_env
-from pulumi_policy import (EnforcementLevel, PolicyPack, PolicyResource, ReportViolation, StackValidationArgs,
-                           StackValidationPolicy)
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
+from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, PolicyPack, PolicyResource, ReportViolation,
+                           StackValidationArgs, StackValidationPolicy)
 from pulumi_policy.proxy import UnknownValueError
 
 from foundry_kit.errors import KitError
 from foundry_kit.guardrails.checks import evaluate
-from foundry_kit.guardrails.config import Guardrails, ResolvedRule, load_guardrails
-from foundry_kit.guardrails.environment import stack_environment
+from foundry_kit.guardrails.config import Guardrails, Rule, load_guardrails
+from foundry_kit.guardrails.environment import ENVIRONMENT_KEY, stack_environment
 from foundry_kit.words import UNKNOWN
 from foundry_kit.guardrails.facts import Facts
 from foundry_kit.guardrails.from_engine import TYPES, StackResource, engine_facts
 
 PACK_NAME = "foundry-kit-guardrails"
 ENFORCEMENT = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}
-BASELINE = "default"  # the environment without a stack (`pulumi policy publish`)
+BASELINE = "default"  # no environment named: every rule as written (the file writes them for production)
+CONFIG_ENVIRONMENT = "environment"  # each policy's config property naming the environment, for packs run without a stack
+_CONFIG_SCHEMA = PolicyConfigSchema(properties={CONFIG_ENVIRONMENT: {
+    "type": "string", "description": "The environment whose guardrails apply when the CLI names no stack "
+                                     "(a stack's foundry-kit:environment config, else its name, comes first)."}})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Which environment applies and why; `environment` None: no stack, so each policy's config decides."""
+
+    environment: str | None
+    reason: str
+
+    def announcement(self, guardrails_file: str) -> str:
+        if self.environment is None:
+            return (f"{PACK_NAME}: no stack named ({self.reason}): each policy applies the environment its config "
+                    f"'{CONFIG_ENVIRONMENT}' names, else the rules of {guardrails_file} as written (their production "
+                    f"settings); set '{CONFIG_ENVIRONMENT}' in the pack's config or run it with a stack")
+        return f"{PACK_NAME}: applying the guardrails of environment '{self.environment}' ({self.reason}) from {guardrails_file}"
 
 
 def serve(guardrails_file: str) -> None:
     """Run the policy pack (the Pulumi CLI starts it) with the rules of `guardrails_file`."""
-    PolicyPack(PACK_NAME, pack_policies(guardrails_file), description=f"foundry-kit guardrails ({guardrails_file})")
+    choice = pack_environment()
+    pack = pack_policies(guardrails_file, choice)
+    announce(choice.announcement(guardrails_file), warning=choice.environment is None)
+    PolicyPack(PACK_NAME, pack, description=f"foundry-kit guardrails ({guardrails_file})")
 
 
-def pack_environment() -> str:
+def pack_environment() -> Choice:
     """The stack's environment: its `foundry-kit:environment` config, else the stack name, both of
-    which the Pulumi CLI hands the pack (PULUMI_CONFIG, PULUMI_STACK); without a stack, `default`."""
-    return stack_environment(os.environ.get("PULUMI_STACK") or BASELINE, get_config_env())
+    which the Pulumi CLI hands the pack (PULUMI_CONFIG, PULUMI_STACK); without a stack, none."""
+    stack, config = os.environ.get("PULUMI_STACK"), get_config_env()
+    if not stack:
+        return Choice(None, "PULUMI_STACK is not set, as under `pulumi policy publish`")
+    environment = stack_environment(stack, config)
+    return Choice(environment, f"the {ENVIRONMENT_KEY} config of stack {stack}" if environment != stack else f"stack {stack}")
 
 
-def pack_policies(guardrails_file: str) -> list[StackValidationPolicy]:
+def pack_policies(guardrails_file: str, choice: Choice | None = None) -> list[StackValidationPolicy]:
     """The policies of `guardrails_file` for the stack's environment; a broken file stops the pack."""
     try:
         guardrails = load_guardrails(guardrails_file)
     except KitError as error:
         sys.exit(f"{PACK_NAME}: the guardrails file is not valid:\n{error}")
-    return policies(guardrails, pack_environment())
+    return policies(guardrails, (choice or pack_environment()).environment)
 
 
-def policies(guardrails: Guardrails, environment: str) -> list[StackValidationPolicy]:
-    return [_policy(rule) for rule in guardrails.for_environment(environment)]
+def policies(guardrails: Guardrails, environment: str | None) -> list[StackValidationPolicy]:
+    """One policy per rule, listed at its level in `environment` (None: no stack; each policy's
+    config `environment`, else the rules as written)."""
+    return [_policy(rule, environment) for rule in guardrails.rules]
 
 
-def _policy(rule: ResolvedRule) -> StackValidationPolicy:
+def _policy(rule: Rule, environment: str | None) -> StackValidationPolicy:
+    listed = rule.resolve(environment or BASELINE)
+
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        for violation in evaluate([rule], stack_facts(args.resources)):
+        configured = (args.get_config() or {}).get(CONFIG_ENVIRONMENT)
+        resolved = rule.resolve(configured) if environment is None and isinstance(configured, str) and configured else listed
+        for violation in evaluate([resolved], stack_facts(args.resources)):
             report_violation(violation.message, violation.where)
 
     return StackValidationPolicy(
-        name=rule.id, description=rule.description, validate=validate,
-        enforcement_level=ENFORCEMENT[rule.level] if rule.enabled else EnforcementLevel.DISABLED)
+        name=rule.id, description=rule.description, validate=validate, config_schema=_CONFIG_SCHEMA,
+        enforcement_level=ENFORCEMENT[listed.level] if listed.enabled else EnforcementLevel.DISABLED)
+
+
+def announce(message: str, warning: bool = False) -> None:
+    """Say `message` where the user sees it: through the engine's Log service when the CLI
+    started the pack (`python -m pulumi.policy <engine address> <pack dir>`), else on stderr."""
+    address = _engine_address()
+    if address:
+        try:
+            with grpc.insecure_channel(address) as channel:
+                engine_pb2_grpc.EngineStub(channel).Log(engine_pb2.LogRequest(
+                    severity=engine_pb2.WARNING if warning else engine_pb2.INFO, message=message), timeout=10)
+            return
+        except grpc.RpcError:
+            pass  # no engine there after all: say it on stderr
+    print(f"{'warning' if warning else 'info'}: {message}", file=sys.stderr, flush=True)
+
+
+def _engine_address() -> str | None:
+    """The engine address `python -m pulumi.policy <engine address> <pack dir>` was started with
+    (`runpy` has put the pack dir in argv[0] while the pack runs)."""
+    return sys.argv[1] if len(sys.argv) >= 3 and _ADDRESS.match(sys.argv[1]) else None
+
+
+_ADDRESS = re.compile(r"^[\w.\-]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$")
 
 
 def stack_facts(resources: Iterable[PolicyResource]) -> Facts:

@@ -25,7 +25,7 @@ def resource(type_: str, props: Mapping[str, Any], urn: str, name: str, *, prote
              property_dependencies: Mapping[str, Sequence[PolicyResource]] | None = None) -> PolicyResource:
     """One resource as a stack policy sees it (`UNKNOWN` values become the SDK's unknowns)."""
     options = PolicyResourceOptions(protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], parent.urn if parent else None)
-    return PolicyResource(type_, unknown_checking_proxy(_sentinels(dict(props))), urn, name, options, None, parent,
+    return PolicyResource(type_, unknown_checking_proxy(sentinels(dict(props))), urn, name, options, None, parent,
                           list(dependencies), {key: list(deps) for key, deps in (property_dependencies or {}).items()})
 
 
@@ -74,11 +74,12 @@ def _from_engine(view: Sequence[EngineResource]) -> list[PolicyResource]:
     return [built[r.urn] for r in ordered]
 
 
-def _sentinels(value: Any) -> Any:
+def sentinels(value: Any) -> Any:
+    """`UNKNOWN` values as the engine's unknown sentinel (the wire's, and pulumi-policy's)."""
     if value == UNKNOWN:
         return UNKNOWN_STRING_VALUE
     if isinstance(value, dict):
-        return {key: _sentinels(item) for key, item in value.items()}
+        return {key: sentinels(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_sentinels(item) for item in value]
+        return [sentinels(item) for item in value]
     return value

@@ -1,0 +1,52 @@
+"""The two enforcement points' verdicts in one shape, (rule id, error | warning, object, message),
+so tests can hold the policy pack to what `foundry-kit validate` says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from foundry_kit.azure.describe import is_deployment
+from foundry_kit.guardrails import Guardrails, guardrail_problems
+from foundry_kit.guardrails.facts import Ref
+from foundry_kit.guardrails.from_engine import ACCOUNT
+from foundry_kit.manifest.loader import load
+from foundry_kit.preview.engine import Graph
+from foundry_kit.validate import validate
+
+SEVERITY = {"mandatory": "error", "advisory": "warning"}
+Verdict = tuple[str, str, Ref, str]  # rule id, error | warning, object, message
+
+
+def validator_verdicts(manifest_file: Path | str, environment: str, guardrails: Guardrails) -> list[Verdict]:
+    """What `foundry-kit validate` reports, with each problem's manifest path turned into its object."""
+    document = load(str(manifest_file))
+    manifest = validate(document).manifest
+    prefixes = {}
+    for account in manifest.accounts:
+        prefixes[f"accounts.{account.key}."] = Ref("account", account.name, account.name)
+        for deployment in account.deployments:
+            prefixes[f"accounts.{account.key}.deployments.{deployment.name}."] = Ref("deployment", account.name, deployment.name)
+    verdicts = []
+    for problem in guardrail_problems(document, manifest, environment, guardrails):
+        ref = prefixes[max((p for p in prefixes if f"{problem.path}.".startswith(p)), key=len)]
+        rule, message = problem.message.split(": ", 1)
+        verdicts.append((rule, problem.severity, ref, message))
+    return sorted(verdicts)
+
+
+def objects_of(graph: Graph) -> dict[str, Ref]:
+    """Each account's and deployment's URN, and the object it is (read from the registered inputs)."""
+    objects = {}
+    for r in graph.resources:
+        if r.type == ACCOUNT:
+            objects[r.urn] = Ref("account", r.inputs["accountName"], r.inputs["accountName"])
+        elif is_deployment(r.type, r.inputs):  # the typed resource, or the generic one of a Claude deployment
+            account = r.inputs.get("accountName") or r.inputs["parentResourcePath"].split("/")[1]
+            objects[r.urn] = Ref("deployment", account, r.inputs.get("deploymentName") or r.inputs["resourceName"])
+    return objects
+
+
+def pack_verdicts(graph: Graph, reported: list[tuple[str, str, str, str]]) -> list[Verdict]:
+    """The pack's (policy, level, urn, message) reports on `graph` as verdicts."""
+    objects = objects_of(graph)
+    return sorted((rule, SEVERITY[level], objects[urn], message) for rule, level, urn, message in reported)

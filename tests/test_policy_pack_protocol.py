@@ -1,0 +1,151 @@
+"""The policy pack as the Pulumi CLI runs it: `policy/` started as a subprocess the way the CLI
+starts a Python pack (both launch styles), driven over gRPC with the analyzer protocol's own
+messages, in the CLI's call order: GetAnalyzerInfo, GetPluginInfo, Configure (each policy at its
+reported level), Analyze per custom resource (its inputs), AnalyzeStack (every resource's
+outputs). The resources are those the real program registers (the mock engine), shaped per
+engine state as pulumi-azure-native shapes them (`support/engine_states.py`).
+
+The pack's violations (rule id, level, object, message) must equal `foundry-kit validate`'s
+for every rule, in dev and prod, Claude included; a compliant stack's first preview (outputs
+of a create) must pass. Each pack process starts once per module (slow on shared cores).
+"""
+
+from __future__ import annotations
+
+import shutil
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from pulumi.runtime.proto import analyzer_pb2
+
+from foundry_kit.guardrails import ENVIRONMENT_KEY, load_guardrails
+from foundry_kit.guardrails.pack import PACK_NAME
+from foundry_kit.preview.engine import Graph, run_program
+from support.engine_states import STATES, engine_view
+from support.policy_host import Pack, handshake_and_configure_stack, plugin_version, running_pack, violations
+from support.verdicts import Verdict, pack_verdicts, validator_verdicts
+
+REPO = Path(__file__).resolve().parent.parent
+POLICY = REPO / "policy"
+CASES = REPO / "tests" / "guardrails"
+CLAUDE = REPO / "tests" / "examples" / "valid" / "claude.yaml"
+
+
+@pytest.fixture(autouse=True)
+def at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+
+
+def case_pack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of `policy/` holding the test guardrails (tests/guardrails/guardrails.yaml)."""
+    pack_dir = tmp_path_factory.mktemp("case-pack") / "policy"
+    pack_dir.mkdir()
+    for name in ("__main__.py", "PulumiPolicy.yaml"):
+        shutil.copy(POLICY / name, pack_dir / name)
+    shutil.copy(CASES / "guardrails.yaml", pack_dir / "guardrails.yaml")
+    return pack_dir
+
+
+@pytest.fixture(scope="module")
+def shipped_packs() -> Iterator[dict[str, Pack]]:
+    """The shipped pack as CLI 3.221+ starts it, for stacks prod and dev."""
+    with running_pack(str(POLICY), "new", "prod") as prod, running_pack(str(POLICY), "new", "dev") as dev:
+        yield {"prod": prod, "dev": dev}
+
+
+@pytest.fixture(scope="module")
+def case_packs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pack]]:
+    """The pack with the test guardrails as CLIs up to 3.220 start it (`. -toolchain=pip`)."""
+    pack_dir = str(case_pack_dir(tmp_path_factory))
+    with running_pack(pack_dir, "old", "prod") as prod, running_pack(pack_dir, "old", "dev") as dev:
+        for stack, pack in (("prod", prod), ("dev", dev)):
+            handshake_and_configure_stack(pack, stack)
+        yield {"prod": prod, "dev": dev}
+
+
+@lru_cache(maxsize=None)
+def graph_of(manifest_file: str, stack: str, preview: bool) -> Graph:
+    return run_program(stack, {"foundry-kit:manifest": manifest_file}, preview=preview)
+
+
+def drive(pack: Pack, graph: Graph, state: str, config: dict | None = None) -> list[Verdict]:
+    """One run of the CLI against the pack: its verdicts on `graph` in engine `state`."""
+    info = pack.info()
+    assert info.name == PACK_NAME
+    pack.configure({policy.name: policy.enforcementLevel for policy in info.policies}, config)
+    for resource in engine_view(graph, "inputs"):
+        if resource.custom:
+            assert list(pack.analyze(resource).diagnostics) == []  # every rule is a stack policy
+    return pack_verdicts(graph, violations(pack.analyze_stack(engine_view(graph, state))))
+
+
+def graph_for(manifest_file: Path | str, stack: str, state: str) -> Graph:
+    """As `pulumi preview` of a new stack registers it for `create`; else as after apply."""
+    return graph_of(str(manifest_file), stack, state == "create")
+
+
+CASE_FILES = [pytest.param(path, path.parent.name, id=f"{path.parent.name}/{path.name}")
+              for environment in ("prod", "dev") for path in sorted((CASES / environment).glob("*.yaml"))]
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize(("manifest_file", "environment"), CASE_FILES)
+def test_the_pack_under_the_cli_agrees_with_validate_on_every_case(
+        case_packs: dict[str, Pack], manifest_file: Path, environment: str, state: str) -> None:
+    expected = validator_verdicts(manifest_file.relative_to(REPO), environment, load_guardrails(CASES / "guardrails.yaml"))
+    assert drive(case_packs[environment], graph_for(manifest_file, environment, state), state) == expected
+    assert bool(expected) == manifest_file.name.endswith(".fail.yaml")
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_the_pack_under_the_cli_agrees_with_validate_on_the_example_stacks(
+        shipped_packs: dict[str, Pack], stack: str, environment: str, state: str) -> None:
+    """Each stack passes its own environment's rules in every state (its first preview included)
+    and breaks the other's with the same rules, objects and words as validate."""
+    expected = validator_verdicts(f"stacks/{stack}.yaml", environment, load_guardrails())
+    assert drive(shipped_packs[environment], graph_for(f"stacks/{stack}.yaml", stack, state), state) == expected
+    assert bool(expected) == (stack != environment)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_pack_under_the_cli_refuses_an_unapproved_claude_model_in_prod(shipped_packs: dict[str, Pack],
+                                                                          state: str) -> None:
+    expected = validator_verdicts(CLAUDE.relative_to(REPO), "prod", load_guardrails())
+    assert ("deployment-approved-model", "error") in {(rule, severity) for rule, severity, ref, _ in expected
+                                                      if ref.kind == "deployment"}
+    assert drive(shipped_packs["prod"], graph_for(CLAUDE, "prod", state), state) == expected
+
+
+def test_the_pack_says_which_environment_it_applies(shipped_packs: dict[str, Pack]) -> None:
+    for stack, pack in shipped_packs.items():
+        assert pack.engine.logs == [("info", f"{PACK_NAME}: applying the guardrails of environment '{stack}' "
+                                             f"(stack {stack}) from {POLICY / 'guardrails.yaml'}")]
+        assert plugin_version(pack)
+    levels = {p.name: p.enforcementLevel for p in shipped_packs["dev"].info().policies}
+    assert levels["account-private-endpoints"] == analyzer_pb2.DISABLED  # in dev, as guardrails.yaml says
+    assert levels["account-protected"] == analyzer_pb2.MANDATORY
+
+
+def test_a_stack_config_names_the_environment(tmp_path_factory: pytest.TempPathFactory) -> None:
+    with running_pack(str(POLICY), "old", "sandbox-7", {ENVIRONMENT_KEY: "dev"}) as pack:
+        assert pack.engine.logs == [("info", f"{PACK_NAME}: applying the guardrails of environment 'dev' (the "
+                                             f"{ENVIRONMENT_KEY} config of stack sandbox-7) from {POLICY / 'guardrails.yaml'}")]
+        assert drive(pack, graph_for("stacks/dev.yaml", "dev", "create"), "create") == []
+
+
+def test_without_a_stack_the_pack_warns_and_its_config_names_the_environment() -> None:
+    """`pulumi policy publish` and CLIs that pass no stack: the pack says it has none, lists the
+    rules as written, and applies the environment each policy's config names."""
+    with running_pack(str(POLICY), "new", None) as pack:
+        [(severity, message)] = pack.engine.logs
+        assert severity == "warning" and message.startswith(f"{PACK_NAME}: no stack named (PULUMI_STACK is not set")
+        assert "set 'environment' in the pack's config or run it with a stack" in message
+        dev = graph_for("stacks/dev.yaml", "dev", "create")
+        as_written = drive(pack, dev, "create")
+        assert as_written == validator_verdicts("stacks/dev.yaml", "default", load_guardrails()) != []
+        configured = {policy.name: {"environment": "dev"} for policy in pack.info().policies}
+        assert drive(pack, dev, "create", configured) == []
