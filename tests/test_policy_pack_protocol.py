@@ -120,6 +120,42 @@ def test_the_pack_under_the_cli_refuses_an_unapproved_claude_model_in_prod(shipp
     assert drive(shipped_packs["prod"], graph_for(CLAUDE, "prod", state), state) == expected
 
 
+# Mutations of the example prod stack: (file under stacks/, text, its replacement).
+MUTATIONS = {
+    "weakened-filter": ("common.yaml", "      violence: medium\n      selfHarm: low\n      jailbreak: block\n",
+                        "      violence: high\n      selfHarm: low\n      jailbreak: annotate\n"),
+    "unapproved-model-over-capacity": ("prod.yaml", "model: {format: xAI, name: grok-4, version: \"1\"}\n        sku: GlobalStandard\n"
+                                                    "        capacity: 200",
+                                       "model: {format: xAI, name: grok-code-fast-1, version: \"1\"}\n"
+                                       "        sku: GlobalStandard\n        capacity: 500"),
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_the_pack_under_the_cli_agrees_with_validate_on_mutations_of_the_prod_stack(
+        shipped_packs: dict[str, Pack], mutations: dict[str, Path], mutation: str, state: str) -> None:
+    manifest_file = mutations[mutation]
+    expected = validator_verdicts(manifest_file, "prod", load_guardrails())
+    assert expected  # the mutation breaks rules
+    assert drive(shipped_packs["prod"], graph_for(manifest_file, "prod", state), state) == expected
+
+
+@pytest.fixture(scope="module")
+def mutations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each mutation: stacks/prod.yaml (with the common.yaml it extends) copied and changed."""
+    made = {}
+    for mutation, (name, old, new) in MUTATIONS.items():
+        directory = tmp_path_factory.mktemp(mutation)
+        for stack_file in ("common.yaml", "prod.yaml"):
+            shutil.copy(REPO / "stacks" / stack_file, directory / stack_file)
+        text = (directory / name).read_text()
+        assert text.count(old) == 1, f"stacks/{name} changed: update MUTATIONS['{mutation}']"
+        (directory / name).write_text(text.replace(old, new))
+        made[mutation] = directory / "prod.yaml"
+    return made
+
+
 def test_the_pack_says_which_environment_it_applies(shipped_packs: dict[str, Pack]) -> None:
     for stack, pack in shipped_packs.items():
         assert pack.engine.logs == [("info", f"{PACK_NAME}: applying the guardrails of environment '{stack}' "
