@@ -185,3 +185,14 @@ def test_without_a_stack_the_pack_warns_and_its_config_names_the_environment() -
         assert as_written == validator_verdicts("stacks/dev.yaml", "default", load_guardrails()) != []
         configured = {policy.name: {"environment": "dev"} for policy in pack.info().policies}
         assert drive(pack, dev, "create", configured) == []
+
+
+def test_a_stack_whose_environment_the_guardrails_do_not_name_gets_the_rules_as_written() -> None:
+    """As validate does: every rule as written, messages saying production, and a warning."""
+    with running_pack(str(POLICY), "new", "prod-eu") as pack:
+        assert pack.engine.logs == [("warning", f"{PACK_NAME}: applying the guardrails of environment 'prod-eu' (stack "
+                                                f"prod-eu) from {POLICY / 'guardrails.yaml'}, which does not name it: "
+                                                "every rule applies as written (production's settings)")]
+        expected = validator_verdicts("stacks/dev.yaml", "prod-eu", load_guardrails())
+        assert expected and all("in production" in message for _, _, _, message in expected if " in " in message)
+        assert drive(pack, graph_for("stacks/dev.yaml", "dev", "create"), "create") == expected

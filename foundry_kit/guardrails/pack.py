@@ -33,7 +33,7 @@ from pulumi_policy.proxy import UnknownValueError
 
 from foundry_kit.errors import KitError
 from foundry_kit.guardrails.checks import evaluate
-from foundry_kit.guardrails.config import Guardrails, Rule, load_guardrails
+from foundry_kit.guardrails.config import AS_WRITTEN, Guardrails, ResolvedRule, load_guardrails
 from foundry_kit.guardrails.environment import ENVIRONMENT_KEY, stack_environment
 from foundry_kit.words import UNKNOWN
 from foundry_kit.guardrails.facts import Facts
@@ -58,7 +58,7 @@ class Choice:
     def announcement(self, guardrails_file: str) -> str:
         if self.environment is None:
             return (f"{PACK_NAME}: no stack named ({self.reason}): each policy applies the environment its config "
-                    f"'{CONFIG_ENVIRONMENT}' names, else the rules of {guardrails_file} as written (their production "
+                    f"'{CONFIG_ENVIRONMENT}' names, else the rules of {guardrails_file} as written ({AS_WRITTEN}'s "
                     f"settings); set '{CONFIG_ENVIRONMENT}' in the pack's config or run it with a stack")
         return f"{PACK_NAME}: applying the guardrails of environment '{self.environment}' ({self.reason}) from {guardrails_file}"
 
@@ -67,7 +67,10 @@ def serve(guardrails_file: str) -> None:
     """Run the policy pack (the Pulumi CLI starts it) with the rules of `guardrails_file`."""
     choice = pack_environment()
     pack = pack_policies(guardrails_file, choice)
-    announce(choice.announcement(guardrails_file), warning=choice.environment is None)
+    unnamed = choice.environment is not None and not load_guardrails(guardrails_file).knows(choice.environment)
+    announce(choice.announcement(guardrails_file) + (
+        f", which does not name it: every rule applies as written ({AS_WRITTEN}'s settings)" if unnamed else ""),
+        warning=choice.environment is None or unnamed)
     PolicyPack(PACK_NAME, pack, description=f"foundry-kit guardrails ({guardrails_file})")
 
 
@@ -92,21 +95,21 @@ def pack_policies(guardrails_file: str, choice: Choice | None = None) -> list[St
 
 def policies(guardrails: Guardrails, environment: str | None) -> list[StackValidationPolicy]:
     """One policy per rule, listed at its level in `environment` (None: no stack; each policy's
-    config `environment`, else the rules as written)."""
-    return [_policy(rule, environment) for rule in guardrails.rules]
+    config `environment`, else the rules as written). An environment the file does not name gets
+    every rule as written, as `validate` gives it (`Guardrails.for_environment`)."""
+    listed = guardrails.for_environment(environment or BASELINE)
+    return [_policy(guardrails, index, rule, environment is None) for index, rule in enumerate(listed)]
 
 
-def _policy(rule: Rule, environment: str | None) -> StackValidationPolicy:
-    listed = rule.resolve(environment or BASELINE)
-
+def _policy(guardrails: Guardrails, index: int, listed: ResolvedRule, configurable: bool) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        configured = (args.get_config() or {}).get(CONFIG_ENVIRONMENT)
-        resolved = rule.resolve(configured) if environment is None and isinstance(configured, str) and configured else listed
-        for violation in evaluate([resolved], stack_facts(args.resources)):
+        configured = (args.get_config() or {}).get(CONFIG_ENVIRONMENT) if configurable else None
+        rule = guardrails.for_environment(configured)[index] if isinstance(configured, str) and configured else listed
+        for violation in evaluate([rule], stack_facts(args.resources)):
             report_violation(violation.message, violation.where)
 
     return StackValidationPolicy(
-        name=rule.id, description=rule.description, validate=validate, config_schema=_CONFIG_SCHEMA,
+        name=listed.id, description=listed.description, validate=validate, config_schema=_CONFIG_SCHEMA,
         enforcement_level=ENFORCEMENT[listed.level] if listed.enabled else EnforcementLevel.DISABLED)
 
 

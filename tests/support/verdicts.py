@@ -18,7 +18,9 @@ Verdict = tuple[str, str, Ref, str]  # rule id, error | warning, object, message
 
 
 def validator_verdicts(manifest_file: Path | str, environment: str, guardrails: Guardrails) -> list[Verdict]:
-    """What `foundry-kit validate` reports, with each problem's manifest path turned into its object."""
+    """What `foundry-kit validate` reports about objects, with each problem's manifest path turned
+    into its object (a problem about the whole file, such as an environment the guardrails do
+    not name, is not a rule's verdict and is left out)."""
     document = load(str(manifest_file))
     manifest = validate(document).manifest
     prefixes = {}
@@ -28,6 +30,8 @@ def validator_verdicts(manifest_file: Path | str, environment: str, guardrails: 
             prefixes[f"accounts.{account.key}.deployments.{deployment.name}."] = Ref("deployment", account.name, deployment.name)
     verdicts = []
     for problem in guardrail_problems(document, manifest, environment, guardrails):
+        if not problem.path:
+            continue
         ref = prefixes[max((p for p in prefixes if f"{problem.path}.".startswith(p)), key=len)]
         rule, message = problem.message.split(": ", 1)
         verdicts.append((rule, problem.severity, ref, message))
