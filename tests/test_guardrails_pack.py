@@ -21,7 +21,7 @@ from foundry_kit.components.content_filter import rai_content_filter
 from foundry_kit.preview.engine import UNKNOWN, Graph, run_function, run_program
 from foundry_kit.guardrails import ENVIRONMENT_KEY, Guardrails, load_guardrails
 from foundry_kit.guardrails.from_engine import ACCOUNT, DEPLOYMENT, RAI_POLICY, settings_of
-from foundry_kit.guardrails.pack import PACK_NAME, policies
+from foundry_kit.guardrails.pack import INPUTS_POLICY, PACK_NAME, policies
 from foundry_kit.manifest.model import HarmSetting
 from support.engine_states import STATES, engine_view
 from support.policy_args import resource, run_stack_policies, stack_args
@@ -108,7 +108,8 @@ def levels(pack: list) -> dict[str, str]:
 
 def test_pack_has_one_policy_per_rule_at_the_rule_s_level(monkeypatch: pytest.MonkeyPatch) -> None:
     prod = levels(load_pack(monkeypatch, "prod"))
-    assert list(prod) == [rule.id for rule in load_guardrails().rules]
+    assert list(prod) == [rule.id for rule in load_guardrails().rules] + [INPUTS_POLICY]
+    assert prod[INPUTS_POLICY] == "advisory"  # it reports nothing
     assert prod["account-diagnostics"] == "advisory" and prod["account-protected"] == "mandatory"
     dev = levels(load_pack(monkeypatch, "dev"))
     assert dev["account-private-endpoints"] == "disabled" and dev["deployment-version-pinned"] == "disabled"

@@ -22,7 +22,7 @@ from pulumi.runtime.proto import analyzer_pb2
 
 from foundry_kit.guardrails import ENVIRONMENT_KEY, load_guardrails
 from foundry_kit.guardrails.pack import PACK_NAME
-from foundry_kit.preview.engine import Graph, run_program
+from foundry_kit.preview.engine import Graph, run_function, run_program
 from support.engine_states import STATES, engine_view
 from support.policy_host import Pack, handshake_and_configure_stack, plugin_version, running_pack, violations
 from support.verdicts import Verdict, pack_verdicts, validator_verdicts
@@ -196,3 +196,38 @@ def test_a_stack_whose_environment_the_guardrails_do_not_name_gets_the_rules_as_
         expected = validator_verdicts("stacks/dev.yaml", "prod-eu", load_guardrails())
         assert expected and all("in production" in message for _, _, _, message in expected if " in " in message)
         assert drive(pack, graph_for("stacks/dev.yaml", "dev", "create"), "create") == expected
+
+
+def hand_written_compliant() -> None:
+    """A dev-compliant account, content filter and deployment written without the kit's components,
+    under logical names the kit's naming does not explain."""
+    import pulumi
+    from pulumi_azure_native import cognitiveservices
+
+    account = cognitiveservices.Account(
+        "team-account", account_name="aif-team-dev", resource_group_name="rg", kind="AIServices", sku={"name": "S0"},
+        identity={"type": "SystemAssigned"}, properties={"disable_local_auth": True},
+        tags={"owner": "team", "environment": "dev"}, opts=pulumi.ResourceOptions(protect=True))
+    policy = cognitiveservices.RaiPolicy(
+        "team-filter", account_name=account.name, resource_group_name="rg", rai_policy_name="own-filter",
+        properties={"base_policy_name": "Microsoft.DefaultV2", "mode": "Default"})
+    cognitiveservices.Deployment(
+        "team-chat", account_name=account.name, resource_group_name="rg", deployment_name="chat",
+        sku={"name": "GlobalStandard", "capacity": 10},
+        properties={"model": {"format": "OpenAI", "name": "gpt-5.1", "version": "2025-11-13"},
+                    "rai_policy_name": "own-filter", "version_upgrade_option": "NoAutoUpgrade"},
+        opts=pulumi.ResourceOptions(depends_on=[policy]))
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_pack_identifies_resources_written_by_hand_in_every_state(shipped_packs: dict[str, Pack], state: str) -> None:
+    """Their outputs name neither the filter nor, during a create, anything: the pack reads the
+    inputs the engine analyzed first. A compliant hand-written stack's first preview passes; a
+    deployment naming a filter the stack lacks is still refused."""
+    graph = run_function(hand_written_compliant, "dev", preview=state == "create")
+    assert drive(shipped_packs["dev"], graph, state) == []
+    missing = Graph([*(r for r in graph.resources if r.type != "azure-native:cognitiveservices:RaiPolicy")])
+    assert [(rule, message) for rule, _, _, message in drive(shipped_packs["dev"], missing, state)] == [
+        ("deployment-content-filter", "content filter 'own-filter' is not defined in this stack, so its settings cannot be checked"),
+        ("filter-harm-levels", "content filter 'own-filter' is not defined in this stack, so its settings cannot be checked"),
+        ("filter-jailbreak", "content filter 'own-filter' is not defined in this stack, so its settings cannot be checked")]

@@ -28,7 +28,7 @@ import grpc
 from pulumi.runtime import get_config_env
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, PolicyPack, PolicyResource, ReportViolation,
-                           StackValidationArgs, StackValidationPolicy)
+                           ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy)
 from pulumi_policy.proxy import UnknownValueError
 
 from foundry_kit.errors import KitError
@@ -40,6 +40,7 @@ from foundry_kit.guardrails.facts import Facts
 from foundry_kit.guardrails.from_engine import TYPES, StackResource, engine_facts
 
 PACK_NAME = "foundry-kit-guardrails"
+INPUTS_POLICY = f"{PACK_NAME}-inputs"  # not a rule: reads inputs so the stack policies can identify resources
 ENFORCEMENT = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}
 BASELINE = "default"  # no environment named: every rule as written (the file writes them for production)
 CONFIG_ENVIRONMENT = "environment"  # each policy's config property naming the environment, for packs run without a stack
@@ -93,19 +94,38 @@ def pack_policies(guardrails_file: str, choice: Choice | None = None) -> list[St
     return policies(guardrails, (choice or pack_environment()).environment)
 
 
-def policies(guardrails: Guardrails, environment: str | None) -> list[StackValidationPolicy]:
+def policies(guardrails: Guardrails, environment: str | None) -> list[StackValidationPolicy | ResourceValidationPolicy]:
     """One policy per rule, listed at its level in `environment` (None: no stack; each policy's
     config `environment`, else the rules as written). An environment the file does not name gets
-    every rule as written, as `validate` gives it (`Guardrails.for_environment`)."""
+    every rule as written, as `validate` gives it (`Guardrails.for_environment`).
+
+    Last, `INPUTS_POLICY`, which reports nothing: the engine hands it each resource's inputs
+    (`Analyze`, before the stack policies' `AnalyzeStack`), and the stack policies read them
+    with the outputs. Outputs lack the inputs that name a resource in Azure (`raiPolicyName`,
+    `accountName`, ...), and while a resource is created its `name` is unknown: the kit's
+    logical names stand in for its own resources, these inputs for resources written by hand."""
+    inputs: dict[str, Mapping[str, Any]] = {}  # URN -> the inputs the engine last analyzed
     listed = guardrails.for_environment(environment or BASELINE)
-    return [_policy(guardrails, index, rule, environment is None) for index, rule in enumerate(listed)]
+    return [*(_policy(guardrails, index, rule, environment is None, inputs) for index, rule in enumerate(listed)),
+            _inputs_policy(inputs)]
 
 
-def _policy(guardrails: Guardrails, index: int, listed: ResolvedRule, configurable: bool) -> StackValidationPolicy:
+def _inputs_policy(inputs: dict[str, Mapping[str, Any]]) -> ResourceValidationPolicy:
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        if args.resource_type in TYPES:
+            inputs[args.urn] = plain(args.props)
+
+    return ResourceValidationPolicy(
+        name=INPUTS_POLICY, validate=validate, enforcement_level=EnforcementLevel.ADVISORY,
+        description="Reads the inputs of Foundry resources (their Azure names) for the guardrails; reports nothing.")
+
+
+def _policy(guardrails: Guardrails, index: int, listed: ResolvedRule, configurable: bool,
+            inputs: Mapping[str, Mapping[str, Any]]) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         configured = (args.get_config() or {}).get(CONFIG_ENVIRONMENT) if configurable else None
         rule = guardrails.for_environment(configured)[index] if isinstance(configured, str) and configured else listed
-        for violation in evaluate([rule], stack_facts(args.resources)):
+        for violation in evaluate([rule], stack_facts(args.resources, inputs)):
             report_violation(violation.message, violation.where)
 
     return StackValidationPolicy(
@@ -137,16 +157,19 @@ def _engine_address() -> str | None:
 _ADDRESS = re.compile(r"^[\w.\-]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$")
 
 
-def stack_facts(resources: Iterable[PolicyResource]) -> Facts:
-    return engine_facts(stack_resource(r) for r in resources if r.resource_type in TYPES)
+def stack_facts(resources: Iterable[PolicyResource], inputs: Mapping[str, Mapping[str, Any]] | None = None) -> Facts:
+    return engine_facts(stack_resource(r, (inputs or {}).get(r.urn, {})) for r in resources if r.resource_type in TYPES)
 
 
-def stack_resource(resource: PolicyResource) -> StackResource:
+def stack_resource(resource: PolicyResource, inputs: Mapping[str, Any] | None = None) -> StackResource:
     """A `PolicyResource` as plain data: values unknown during preview become `UNKNOWN`
-    (reading them through the SDK's proxy would abandon the whole policy for the stack)."""
+    (reading them through the SDK's proxy would abandon the whole policy for the stack). Its
+    `inputs`, when known, fill what the outputs lack or do not know yet."""
+    props = plain(resource.props)
     return StackResource(
         type=resource.resource_type, urn=resource.urn, name=resource.name,
-        props=plain(resource.props),
+        props={**(inputs or {}), **{key: value for key, value in props.items()
+                                    if value != UNKNOWN or key not in (inputs or {})}},
         protect=bool(resource.opts.protect) if resource.opts is not None else False,
         dependencies=tuple(d.urn for d in resource.dependencies or ()),
         property_dependencies={key: tuple(d.urn for d in deps)
