@@ -19,12 +19,13 @@ from pulumi.resource import DependencyResource
 from pulumi.runtime import rpc
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 from pulumi.runtime.settings import SETTINGS, get_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 __all__ = ["MockCallArgs", "MockMonitor", "MockResourceArgs", "Mocks", "UNKNOWN_ON_THE_WIRE", "by_urn", "deserialize",
-           "is_unknown", "registration_fields", "root_outputs", "run", "set_config", "set_root_directory"]
+           "engine_log", "is_unknown", "registration_fields", "root_outputs", "run", "set_config", "set_root_directory"]
 
 T = TypeVar("T")
 
@@ -88,3 +89,18 @@ def by_urn(resource: pulumi.Resource) -> pulumi.Output[pulumi.Resource]:
         return True
 
     return pulumi.Output(resources=set(), future=stand_in(), is_known=known())
+
+
+def engine_log(address: str, message: str, warning: bool = False, timeout: float = 10) -> bool:
+    """Send `message` to the engine's Log service at `address` (the policy pack's channel to the
+    CLI's output): the generated protobufs `pulumi.runtime.proto.engine_pb2`/`_grpc`. False when
+    no engine answers there."""
+    import grpc  # noqa: PLC0415 (only the policy pack logs)
+
+    try:
+        with grpc.insecure_channel(address) as channel:
+            engine_pb2_grpc.EngineStub(channel).Log(engine_pb2.LogRequest(
+                severity=engine_pb2.WARNING if warning else engine_pb2.INFO, message=message), timeout=timeout)
+        return True
+    except grpc.RpcError:
+        return False

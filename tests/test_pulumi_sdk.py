@@ -123,3 +123,23 @@ def test_by_urn_is_a_dependency_the_engine_receives_as_that_urn() -> None:
     monitor = _under_mocks(program)
     first, second = (next(r for r in monitor.requests if r["name"] == n) for n in ("first", "second"))
     assert second["dependencies"] == [first["urn"]]
+
+
+def test_engine_log_reaches_the_engine_s_log_service_and_says_when_none_answers() -> None:
+    from concurrent import futures
+
+    import grpc
+    from pulumi.runtime.proto import engine_pb2_grpc
+
+    from support.policy_host import FakeEngine
+
+    engine, server = FakeEngine(), grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+    engine_pb2_grpc.add_EngineServicer_to_server(engine, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        assert pulumi_sdk.engine_log(f"127.0.0.1:{port}", "hello", warning=True)
+        assert engine.logs == [("warning", "hello")]
+    finally:
+        server.stop(0)
+    assert not pulumi_sdk.engine_log(f"127.0.0.1:{port}", "nobody", timeout=2)

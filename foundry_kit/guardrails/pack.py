@@ -24,14 +24,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-import grpc
 from pulumi.runtime import get_config_env
-from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, PolicyPack, PolicyResource, ReportViolation,
                            ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy)
 from pulumi_policy.proxy import UnknownValueError
 
 from foundry_kit.errors import KitError
+from foundry_kit.pulumi_sdk import engine_log
 from foundry_kit.guardrails.checks import evaluate
 from foundry_kit.guardrails.config import AS_WRITTEN, Guardrails, ResolvedRule, load_guardrails
 from foundry_kit.guardrails.environment import ENVIRONMENT_KEY, stack_environment
@@ -137,14 +136,8 @@ def announce(message: str, warning: bool = False) -> None:
     """Say `message` where the user sees it: through the engine's Log service when the CLI
     started the pack (`python -m pulumi.policy <engine address> <pack dir>`), else on stderr."""
     address = _engine_address()
-    if address:
-        try:
-            with grpc.insecure_channel(address) as channel:
-                engine_pb2_grpc.EngineStub(channel).Log(engine_pb2.LogRequest(
-                    severity=engine_pb2.WARNING if warning else engine_pb2.INFO, message=message), timeout=10)
-            return
-        except grpc.RpcError:
-            pass  # no engine there after all: say it on stderr
+    if address and engine_log(address, message, warning):
+        return
     print(f"{'warning' if warning else 'info'}: {message}", file=sys.stderr, flush=True)
 
 
