@@ -1,7 +1,7 @@
 # Entry points, all self-installing on a fresh machine with Python 3.11:
 #   make plan       install the kit, validate every example stack, print its offline plan
 #   make validate   install the kit, validate every example stack
-#   make test       install the kit with its test dependencies, run the tests
+#   make test       install the kit with its test dependencies, type-check it (mypy), run the tests
 #   make constraints   rewrite constraints.txt (the exact versions installs use) from pyproject's ranges
 # Installs are pinned by constraints.txt; pyproject.toml says the ranges the kit accepts.
 PYTHON ?= python3.11
@@ -26,6 +26,7 @@ plan: validate
 	$(BIN)/foundry-kit plan
 
 test: install-test
+	$(BIN)/python tools/typecheck.py
 	$(BIN)/python -m pytest
 
 constraints: $(BIN)/python

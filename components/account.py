@@ -106,18 +106,19 @@ class FoundryAccount(pulumi.ComponentResource):
                 logs=[{"category_group": "allLogs", "enabled": True}],
                 metrics=[{"category": "AllMetrics", "enabled": True}],
                 opts=children)
-        subscription = authorization.get_client_config_output().subscription_id if spec.role_assignments else None
-        for assignment in spec.role_assignments:
-            role_name = role_assignment_name(spec.subdomain, assignment.principal_id, assignment.role_definition_guid)
-            authorization.RoleAssignment(
-                child_name(spec.name, role_name),
-                role_assignment_name=role_name,
-                scope=self.account.id,
-                principal_id=assignment.principal_id,
-                principal_type=assignment.principal_type,
-                role_definition_id=subscription.apply(
-                    lambda subscription_id, guid=assignment.role_definition_guid: role_definition_id(subscription_id, guid)),
-                opts=children)
+        if spec.role_assignments:
+            subscription = authorization.get_client_config_output().subscription_id
+            for assignment in spec.role_assignments:
+                role_name = role_assignment_name(spec.subdomain, assignment.principal_id, assignment.role_definition_guid)
+                authorization.RoleAssignment(
+                    child_name(spec.name, role_name),
+                    role_assignment_name=role_name,
+                    scope=self.account.id,
+                    principal_id=assignment.principal_id,
+                    principal_type=assignment.principal_type,
+                    role_definition_id=subscription.apply(
+                        lambda subscription_id, guid=assignment.role_definition_guid: role_definition_id(subscription_id, guid)),
+                    opts=children)
 
         self.outputs = account_outputs(spec, self.account)
         self.register_outputs(self.outputs)

@@ -45,10 +45,11 @@ def await_now(awaitable: Awaitable[T]) -> T:
 
 def root_outputs() -> dict[str, Any]:
     """The stack's exports (`pulumi.export`) after `run`, unknowns as `Unknown`."""
-    root = get_root_resource()
+    root: Any = get_root_resource()  # the Stack resource, which holds `outputs`
     if root is None:
         return {}
-    return await_now(pulumi.Output.from_input(root.outputs).future(with_unknowns=True)) or {}
+    outputs: Any = await_now(pulumi.Output.from_input(root.outputs).future(with_unknowns=True))
+    return outputs or {}
 
 
 def set_root_directory(path: str | None) -> None:
@@ -83,7 +84,9 @@ def by_urn(resource: pulumi.Resource) -> pulumi.Output[pulumi.Resource]:
     which the SDK's cycle check does not walk through (it has no dependencies of its own)."""
 
     async def stand_in() -> pulumi.Resource:
-        return DependencyResource(await resource.urn.future())
+        urn = await resource.urn.future()
+        assert urn is not None, "a registered resource has a URN"
+        return DependencyResource(urn)
 
     async def known() -> bool:
         return True

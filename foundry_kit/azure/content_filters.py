@@ -38,7 +38,7 @@ def setting_of(entry: Mapping[str, Any]) -> str:
         return "off"
     if entry.get("blocking") is False:
         return "annotate"
-    if FILTER_WORDS.get(entry.get("name")) in HARM_CATEGORIES:
+    if FILTER_WORDS.get(str(entry.get("name"))) in HARM_CATEGORIES:
         threshold = entry.get("severityThreshold")
         return threshold.lower() if isinstance(threshold, str) and threshold.lower() in _STRENGTH else "medium"
     return "block"

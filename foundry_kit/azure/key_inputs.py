@@ -26,7 +26,7 @@ def get(inputs: dict[str, Any], path: str, default: Any = None) -> Any:
 
 def filter_entry_label(entry: dict[str, Any]) -> str:
     """`prompt hate`, `completion protectedMaterialText`."""
-    return f"{str(entry.get('source', '')).lower()} {FILTER_WORDS.get(entry.get('name'), entry.get('name'))}"
+    return f"{str(entry.get('source', '')).lower()} {FILTER_WORDS.get(str(entry.get('name')), entry.get('name'))}"
 
 
 def role_label(inputs: dict[str, Any]) -> str:

@@ -18,10 +18,10 @@ from foundry_kit.live.lists import LiveModel
 from foundry_kit.catalog.models import Catalog, CatalogModel, ModelVersion
 from foundry_kit.manifest.document import Document, Path, format_path
 from foundry_kit.errors import Position
-from foundry_kit.manifest.schema import validator
+from foundry_kit.manifest.schema import schema_document
 
-SKUS = tuple(validator("catalog").schema["$defs"]["sku"]["enum"])
-FORMATS = tuple(validator("catalog").schema["$defs"]["model"]["properties"]["format"]["enum"])
+SKUS = tuple(schema_document("catalog")["$defs"]["sku"]["enum"])
+FORMATS = tuple(schema_document("catalog")["$defs"]["model"]["properties"]["format"]["enum"])
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def engine_facts(resources: Iterable[StackResource]) -> Facts:
                   if urn in account_names]
         return linked[0] if linked else None
 
-    policies = {}
+    policies: dict[tuple[str | None, str], StackResource] = {}
     for r in found:
         if r.type == RAI_POLICY:
             policies.setdefault((owner(r), _azure_name(r)), r)
@@ -151,7 +151,7 @@ def settings_of(entries: Iterable[Any]) -> dict[tuple[str, str], str]:
     """
     settings = {}
     for entry in map(_map, entries):
-        category, source = FILTER_WORDS.get(entry.get("name")), _SOURCES.get(entry.get("source"))
+        category, source = FILTER_WORDS.get(str(entry.get("name"))), _SOURCES.get(str(entry.get("source")))
         if category is not None and source is not None:
             settings[category, source] = setting_of(entry)
     return settings
@@ -187,7 +187,7 @@ def _typed(resource: StackResource) -> StackResource:
     if resource.type != GENERIC or not _generic_deployment(resource):
         return resource
     parent = resource.props.get("parentResourcePath")
-    account = parent.split("/")[1] if _known(parent) and parent.count("/") == 1 else None
+    account = parent.split("/")[1] if isinstance(parent, str) and _known(parent) and parent.count("/") == 1 else None
     props = {**resource.props, "deploymentName": resource.props.get("resourceName"),
              **({"accountName": account} if account else {})}
     return dataclasses.replace(resource, type=DEPLOYMENT, props=props)
@@ -197,8 +197,8 @@ def _generic_deployment(resource: StackResource) -> bool:
     """Inputs say so; after apply Azure's type and id do; in every state the kit's URN does."""
     arm_type, arm_id = resource.props.get("type"), resource.props.get("id")
     return (is_deployment(resource.type, dict(resource.props))
-            or (_known(arm_type) and arm_type.lower() == _ARM_DEPLOYMENT)
-            or (_known(arm_id) and _DEPLOYMENT_ID.search(arm_id) is not None)
+            or (isinstance(arm_type, str) and _known(arm_type) and arm_type.lower() == _ARM_DEPLOYMENT)
+            or (isinstance(arm_id, str) and _known(arm_id) and _DEPLOYMENT_ID.search(arm_id) is not None)
             or resource.ancestors[-1:] == (KIT_DEPLOYMENT,))
 
 
@@ -206,7 +206,7 @@ def _azure_name(resource: StackResource) -> str:
     kit = resource.kit_names
     for candidate in (resource.props.get(types.azure_name_input(resource.type) or ""), resource.props.get("name"),
                       kit[1] if kit else None):
-        if _known(candidate):
+        if isinstance(candidate, str) and _known(candidate):
             return candidate
     return resource.name
 

@@ -7,7 +7,7 @@ import json
 import re
 from functools import lru_cache
 
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 import fastjsonschema
 
@@ -37,6 +37,16 @@ FAST_AFTER_VALUES = 20_000
 """Values one process validates before it compiles fastjsonschema's validator (about 0.3 s, worth
 it only for many or large manifests)."""
 _validated = 0
+
+
+def schema_document(name: str = "manifest") -> Mapping[str, Any]:
+    """The JSON of `schemas/<name>.schema.json` (for rules that read their patterns and enums)."""
+    return _mapping(validator(name).schema)
+
+
+def _mapping(schema: Any) -> Mapping[str, Any]:
+    """A (sub)schema as a mapping (`true`/`false` schemas and unset ones read as empty)."""
+    return schema if isinstance(schema, Mapping) else {}
 
 
 def schema_problems(document: Document, schema: str = "manifest") -> list[Problem]:
@@ -75,7 +85,7 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
 
 def _translate(document: Document, error: ValidationError) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
-    kind, value, schema = error.validator, error.instance, error.schema
+    kind, value, schema = error.validator, error.instance, _mapping(error.schema)
     if kind == "additionalProperties" and isinstance(value, dict):
         known = sorted(schema.get("properties", {}))
         for key in sorted(set(value) - set(known)):
@@ -85,7 +95,7 @@ def _translate(document: Document, error: ValidationError) -> Iterator[Problem]:
         name = missing.group(1) if missing else error.message
         yield document.problem(path, f"missing required key '{name}'", prefer_key=True)
     elif "propertyNames" in error.relative_schema_path:
-        yield document.problem(path + (value,), f"'{value}' is not valid: expected {_rule(error)}", prefer_key=True)
+        yield document.problem((*path, str(value)), f"'{value}' is not valid: expected {_rule(error)}", prefer_key=True)
     elif kind in ("oneOf", "anyOf"):
         yield from _translate_choice(document, error)
     else:
@@ -95,7 +105,7 @@ def _translate(document: Document, error: ValidationError) -> Iterator[Problem]:
 def _translate_choice(document: Document, error: ValidationError) -> Iterator[Problem]:
     """For a value that may take several shapes, report against the shape the user chose."""
     wanted = "object" if isinstance(error.instance, dict) else None
-    chosen = [inner for inner in error.context or [] if wanted and inner.schema.get("type") == wanted
+    chosen = [inner for inner in error.context or [] if wanted and _mapping(inner.schema).get("type") == wanted
               and len(inner.relative_schema_path) > 1]
     if chosen:
         for inner in chosen:
@@ -105,7 +115,7 @@ def _translate_choice(document: Document, error: ValidationError) -> Iterator[Pr
 
 
 def _message(error: ValidationError, written: str | None = None) -> str:
-    kind, value, schema = error.validator, error.instance, error.schema
+    kind, value, schema = error.validator, error.instance, _mapping(error.schema)
     if kind == "const" and error.absolute_path and error.absolute_path[-1] == "version":
         hint = " (write it without quotes)" if value == "1" else ""
         return f"unsupported manifest version {_show(value)}: this kit reads version 1{hint}"
@@ -130,7 +140,8 @@ def _message(error: ValidationError, written: str | None = None) -> str:
 
 
 def _rule(error: ValidationError) -> str:
-    return error.schema.get("x-rule") or f"a value matching {error.schema.get('pattern', 'the schema')}"
+    schema = _mapping(error.schema)
+    return schema.get("x-rule") or f"a value matching {schema.get('pattern', 'the schema')}"
 
 
 def _suggest(word: str, options: list[str]) -> str:

@@ -109,10 +109,11 @@ class FoundryMocks(Mocks):
         provider = args.typ.split(":")[1]
         return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/{provider}/{name}", state
 
-    def call(self, args: MockCallArgs) -> dict[str, Any]:
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        """(the result, no failures)."""
         if args.token == "azure-native:authorization:getClientConfig":
-            return {"subscriptionId": SUBSCRIPTION, "tenantId": TENANT, "clientId": CLIENT, "objectId": CLIENT}
-        return {}
+            return {"subscriptionId": SUBSCRIPTION, "tenantId": TENANT, "clientId": CLIENT, "objectId": CLIENT}, None
+        return {}, None
 
 
 class RecordingMonitor(MockMonitor):

@@ -84,7 +84,7 @@ def _project_changed(changed: set[str], root: str) -> bool:
 def _mentioning(names: set[str], root: str) -> set[str]:
     """`names`, and the names of the YAML files that mention one of them, until none is added."""
     affected = set(names)
-    texts = {}
+    texts: dict[str, bytes] = {}
     for path in tracked_files(root, "*.yaml", "*.yml"):
         if os.path.basename(path).startswith("Pulumi.") or not os.path.isfile(os.path.join(root, path)):
             continue  # Pulumi's files extend nothing (the manifest a config names is the stack's own); deleted

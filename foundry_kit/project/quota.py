@@ -179,7 +179,8 @@ class SharedUse:
 
 def stack_manifests(stacks: Iterable[Stack]) -> list[StackManifest]:
     """Each stack's manifest, validated (without guardrails); a `KitError` with every problem of every invalid one."""
-    loaded, problems = [], []
+    loaded: list[StackManifest] = []
+    problems: list[Problem] = []
     for stack in stacks:
         try:
             document = load(stack.manifest_file)

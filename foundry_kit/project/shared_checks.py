@@ -63,7 +63,7 @@ def _accounts_per_region(stacks: list[StackManifest]) -> Iterable[tuple[str, Pro
             if len(accounts) <= limit.value:
                 continue
             stack, key = accounts[limit.value]
-            counts = defaultdict(int)
+            counts: defaultdict[str, int] = defaultdict(int)
             for owner, _key in accounts:
                 counts[owner.stack] += 1
             parts = ", ".join(f"{name} ({count})" for name, count in counts.items())

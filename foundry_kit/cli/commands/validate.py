@@ -77,9 +77,9 @@ def check(path: str, options: CatalogOptions, environment: Callable[[], str | No
 def add_shared_problems(stacks: list[Stack], checked: dict[str, Checked]) -> None:
     """The stacks of one subscription together within every budget and Azure's limits, and no two
     stacks claiming one account (each manifest alone is checked already)."""
-    valid = [StackManifest(stack.name, subscription_of(stack), checked[stack.manifest_file].document,
-                           checked[stack.manifest_file].manifest)
-             for stack in stacks if checked[stack.manifest_file].manifest is not None]
+    valid = [StackManifest(stack.name, subscription_of(stack), check.document, check.manifest)
+             for stack in stacks for check in [checked[stack.manifest_file]]
+             if check.document is not None and check.manifest is not None]
     files = {stack.name: stack.manifest_file for stack in stacks}
     for stack, problem in [*shared_problems(shared_use(valid)), *shared_account_problems(valid)]:
         checked[files[stack]].result.problems.append(problem)

@@ -10,9 +10,9 @@ from foundry_kit.errors import Problem
 from foundry_kit.manifest.checks.names import pe_name
 from foundry_kit.manifest.document import Document
 from foundry_kit.manifest.reading import accounts_in, as_list, as_map, as_str
-from foundry_kit.manifest.schema import validator
+from foundry_kit.manifest.schema import schema_document
 
-_SUBDOMAIN = re.compile(validator().schema["$defs"]["account"]["properties"]["subdomain"]["pattern"])
+_SUBDOMAIN = re.compile(schema_document()["$defs"]["account"]["properties"]["subdomain"]["pattern"])
 _PRIVATE_ENDPOINT_NAME_LIMIT = 80
 _OPENAI_ONLY_FORMATS = ("OpenAI",)
 

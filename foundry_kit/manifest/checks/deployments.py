@@ -16,7 +16,7 @@ def check_spillover(doc: Document) -> Iterator[Problem]:
     """Spillover goes from a provisioned deployment to a standard one (Azure's rule)."""
     for path, _name, deployment, account in deployments_in(doc.data):
         target = as_str(deployment.get("spillover"))
-        target_spec = as_map(as_map(account.get("deployments")).get(target))
+        target_spec = as_map(as_map(account.get("deployments")).get(target or ""))
         if not target or not target_spec:
             continue
         if deployment.get("sku") not in _PROVISIONED:

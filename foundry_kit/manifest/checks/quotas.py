@@ -23,15 +23,16 @@ def check_quotas(doc: Document) -> Iterator[Problem]:
         capacity = deployment.get("capacity")
         if isinstance(location, str) and model and sku:
             valid = isinstance(capacity, int) and not isinstance(capacity, bool)
-            requested[location, sku, model].append((path, capacity if valid else 0))
+            requested[location, sku, model].append((path, capacity if isinstance(capacity, int) and valid else 0))
     for index, quota in enumerate(as_list(data.get("quotas"))):
         quota = as_map(quota)
         limit = quota.get("limit")
         if not isinstance(limit, int) or isinstance(limit, bool):
             continue
-        key = (quota.get("location"), quota.get("sku"), quota.get("model"))
-        if not all(isinstance(part, str) for part in key):
+        location, sku, model = quota.get("location"), quota.get("sku"), quota.get("model")
+        if not (isinstance(location, str) and isinstance(sku, str) and isinstance(model, str)):
             continue
+        key = (location, sku, model)
         users = requested.get(key, [])
         if not users and limit > 0:  # a budget of 0 forbids a model; any other budget nothing uses is likely a typo
             yield doc.problem(("quotas", index), f"no deployment uses {key[2]} {key[1]} in {key[0]}: check the model name, SKU and location",

@@ -70,6 +70,7 @@ def _detectors() -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     from detect_secrets.plugins.base import RegexBasedDetector
     from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString, HexHighEntropyString
 
-    patterns = tuple(plugin() for plugin in get_mapping_from_secret_type_to_class().values()
+    plugins: dict[Any, Any] = get_mapping_from_secret_type_to_class()  # (detect-secrets is untyped)
+    patterns = tuple(plugin() for plugin in plugins.values()
                      if issubclass(plugin, RegexBasedDetector) and plugin.__name__ not in _NOT_SECRETS)
     return patterns, (Base64HighEntropyString(), HexHighEntropyString())
