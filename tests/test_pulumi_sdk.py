@@ -143,3 +143,12 @@ def test_engine_log_reaches_the_engine_s_log_service_and_says_when_none_answers(
     finally:
         server.stop(0)
     assert not pulumi_sdk.engine_log(f"127.0.0.1:{port}", "nobody", timeout=2)
+
+
+def test_a_mock_call_answers_its_result_and_a_list_of_failures() -> None:
+    """FoundryMocks.call answers (result, failures); the SDK iterates the failures."""
+    from pulumi_azure_native import authorization
+
+    from foundry_kit.preview.engine import SUBSCRIPTION
+    graph = run_function(lambda: pulumi.export("subscription", authorization.get_client_config_output().subscription_id), "s")
+    assert graph.outputs == {"subscription": SUBSCRIPTION}

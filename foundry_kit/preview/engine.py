@@ -109,11 +109,11 @@ class FoundryMocks(Mocks):
         provider = args.typ.split(":")[1]
         return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/{provider}/{name}", state
 
-    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        """(the result, no failures)."""
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """(the result, no failures): the SDK iterates the failures, whatever its annotation allows."""
         if args.token == "azure-native:authorization:getClientConfig":
-            return {"subscriptionId": SUBSCRIPTION, "tenantId": TENANT, "clientId": CLIENT, "objectId": CLIENT}, None
-        return {}, None
+            return {"subscriptionId": SUBSCRIPTION, "tenantId": TENANT, "clientId": CLIENT, "objectId": CLIENT}, []
+        return {}, []
 
 
 class RecordingMonitor(MockMonitor):
