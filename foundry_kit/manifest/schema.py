@@ -80,7 +80,7 @@ def _fast_valid(schema: str, data: Any) -> bool:
 
 @lru_cache(maxsize=None)
 def _fast_validator(name: str) -> Callable[[Any], Any]:
-    return fastjsonschema.compile(validator(name).schema, use_formats=False, use_default=False)
+    return fastjsonschema.compile(dict(schema_document(name)), use_formats=False, use_default=False)
 
 
 def _translate(document: Document, error: ValidationError) -> Iterator[Problem]:
