@@ -98,7 +98,7 @@ def engine_log(address: str, message: str, warning: bool = False, timeout: float
     """Send `message` to the engine's Log service at `address` (the policy pack's channel to the
     CLI's output): the generated protobufs `pulumi.runtime.proto.engine_pb2`/`_grpc`. False when
     no engine answers there."""
-    import grpc  # noqa: PLC0415 (only the policy pack logs)
+    import grpc  # type: ignore[import-untyped]  # noqa: PLC0415 (only the policy pack logs; grpc ships no types)
 
     try:
         with grpc.insecure_channel(address) as channel:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from pulumi.runtime import get_config_env
-from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, PolicyPack, PolicyResource, ReportViolation,
+from pulumi_policy import (EnforcementLevel, Policy, PolicyConfigSchema, PolicyPack, PolicyResource, ReportViolation,
                            ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy)
 from pulumi_policy.proxy import UnknownValueError
 
@@ -84,13 +84,13 @@ def pack_environment() -> Choice:
     return Choice(environment, f"the {ENVIRONMENT_KEY} config of stack {stack}" if environment != stack else f"stack {stack}")
 
 
-def pack_policies(guardrails_file: str, choice: Choice | None = None) -> list[StackValidationPolicy]:
+def pack_policies(guardrails_file: str, choice: Choice | None = None) -> list[Policy]:
     """The policies of `guardrails_file` for the stack's environment; a broken file stops the pack."""
     try:
         guardrails = load_guardrails(guardrails_file)
     except KitError as error:
         sys.exit(f"{PACK_NAME}: the guardrails file is not valid:\n{error}")
-    return policies(guardrails, (choice or pack_environment()).environment)
+    return [*policies(guardrails, (choice or pack_environment()).environment)]
 
 
 def policies(guardrails: Guardrails, environment: str | None) -> list[StackValidationPolicy | ResourceValidationPolicy]:
