@@ -39,7 +39,7 @@ import pulumi  # noqa: E402
 import generate  # noqa: E402
 from run import counts, hand_plan, kit_plan, timed  # noqa: E402
 import components.account  # noqa: E402
-import foundry_kit.engine  # noqa: E402
+import foundry_kit.preview.engine  # noqa: E402
 import foundry_kit.validate  # noqa: E402
 from pulumi.runtime.mocks import MockMonitor  # noqa: E402
 from foundry_kit.manifest.loader import load  # noqa: E402
@@ -214,8 +214,8 @@ def monitor_clock(totals: dict[str, list[float]]) -> Iterator[None]:
                     entry[1] += time.thread_time() - start
         return wrapper
 
-    with patched(foundry_kit.engine.RecordingMonitor,
-                 RegisterResource=clocked(foundry_kit.engine.RecordingMonitor, "RegisterResource", "monitor: RegisterResource (mock + recording)")), \
+    with patched(foundry_kit.preview.engine.RecordingMonitor,
+                 RegisterResource=clocked(foundry_kit.preview.engine.RecordingMonitor, "RegisterResource", "monitor: RegisterResource (mock + recording)")), \
             patched(MockMonitor,
                     RegisterResource=clocked(MockMonitor, "RegisterResource", "monitor:   of which Pulumi's MockMonitor"),
                     RegisterResourceOutputs=clocked(MockMonitor, "RegisterResourceOutputs", "monitor: RegisterResourceOutputs"),

@@ -85,9 +85,17 @@ def _extends_targets(path: str) -> list[str]:
     try:
         with open(path, "rb") as handle:
             text = handle.read().decode("utf-8-sig")
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # the kit parses with libyaml
     except Exception:  # noqa: BLE001 - anything unreadable follows nothing
         return []
+    root = None
+    # As the kit parses: libyaml, and where libyaml refuses, PyYAML's own parser (which
+    # accepts a few documents libyaml does not, e.g. `{format:, name: x}`).
+    for loader in (getattr(yaml, "CSafeLoader", yaml.SafeLoader), yaml.SafeLoader):
+        try:
+            root = yaml.compose(text, Loader=loader)
+            break
+        except Exception:  # noqa: BLE001 - anything unreadable follows nothing
+            continue
     targets: list[str] = []
     todo, seen = [root], set()
     while todo:
