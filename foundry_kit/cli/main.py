@@ -21,6 +21,7 @@ from foundry_kit.cli.commands import stack as stack_command
 from foundry_kit.cli.commands import validate as validate_command
 from foundry_kit import __version__
 from foundry_kit.errors import KitError
+from foundry_kit.gc_tuning import fewer_collections
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 3, 130
 
@@ -44,7 +45,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        code: int = args.run(args)
+        with fewer_collections():  # a command builds many objects that live until it ends: see gc_tuning
+            code: int = args.run(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the funnel, not at exit
         return code
     except BrokenPipeError:
