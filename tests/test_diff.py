@@ -433,3 +433,15 @@ def test_switching_a_deployment_to_an_anthropic_model_under_its_name_is_refused(
         "to Anthropic: the kit writes Anthropic deployments through another Pulumi type, so pulumi up would create the "
         "new one (updating the same Azure deployment) and then delete the old one, leaving no deployment phi-4: remove "
         "it in one change and add it back with the new model in the next, or give the new one another name")
+
+
+def test_moving_a_private_endpoint_to_another_region_is_refused_by_azure_not_updated(project) -> None:
+    """A private endpoint's spec does not mark `location` create-only, so azure-native would send
+    the move as an update: Azure Resource Manager refuses to move an existing resource."""
+    edit(project, "prod.yaml", "        location: swedencentral\n", "        location: norwayeast\n")
+    sentences = summary(project)
+    assert sentences[0] == (
+        "prod · sweden · private endpoint pe-aif-contoso-prod-swc-vnet-prod-swc: location cannot change in place: "
+        "Azure does not move an existing resource to another region "
+        "(InvalidResourceLocation); pulumi up will fail on it. Keep it, or create a new private endpoint with the new "
+        "value and move what uses it over")

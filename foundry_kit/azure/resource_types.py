@@ -97,13 +97,19 @@ class ResourceType:
     def refusals(self) -> dict[str, str]:
         """Input -> why Azure refuses to change it in place: the spec's create-only properties of
         nested objects, and what the reviewed `refused_in_place` adds."""
-        return {**{name: "the ARM spec marks it create-only (x-ms-mutability)" for name in
-                   _CREATE_ONLY_INSIDE.get(self.token, ())}, **dict(self.refused_in_place)}
+        moved = {} if "location" in self.replace_on_change else {"location": _MOVED}
+        return {**moved, **{name: "the ARM spec marks it create-only (x-ms-mutability)" for name in
+                            _CREATE_ONLY_INSIDE.get(self.token, ())}, **dict(self.refused_in_place)}
 
     @property
     def shown_name_input(self) -> str:
         return self.title_input or self.azure_name_input
 
+
+# A resource's region is fixed: where its spec does not mark `location` create-only, azure-native
+# sends the change as an update, and Azure Resource Manager refuses a PUT that moves an existing
+# resource (InvalidResourceLocation).
+_MOVED = "Azure does not move an existing resource to another region (InvalidResourceLocation)"
 
 # What azure-native replaces, derived from the vendored specs (tests/test_replacements.py checks
 # this file against tests/data/arm-spec; see tests/support/replacements.py for the rules' source).

@@ -164,7 +164,8 @@ def _compose(path: str, text: str, loader_class: type[yaml.SafeLoader]) -> _Node
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        return None if node is None else _Converter(path, loader).convert(node)
+        converter = _AliasConverter if "*" in text else _Converter  # no `*`, no alias
+        return None if node is None else converter(path, loader).convert(node)
     finally:
         loader.dispose()
 
@@ -246,14 +247,12 @@ def _position_at(path: str, before: Any, newline: Any) -> Position:
 
 
 class _Converter:
-    """YAML nodes -> `_Node` tree; refuses duplicate keys, odd tags and exploding aliases."""
+    """YAML nodes -> `_Node` tree; refuses duplicate keys and odd tags. For a document without
+    aliases (no `*` in its text), where no node can repeat; `_AliasConverter` otherwise."""
 
     def __init__(self, path: str, loader: yaml.SafeLoader):
         self.path = path
         self.loader = loader
-        self.seen: set[int] = set()
-        self.active: set[int] = set()
-        self.expanded = 0
 
     def where(self, node: Node) -> Position:
         return Position(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -262,24 +261,13 @@ class _Converter:
         return KitError([Problem(self.where(node), "", message)])
 
     def convert(self, node: Node) -> _Node:
-        if id(node) in self.active:
-            raise self.fail(node, "an alias refers to the anchor that contains it (a recursive structure)")
-        if id(node) in self.seen:
-            self.expanded += 1
-            if self.expanded > MAX_ALIAS_EXPANSION:
-                raise self.fail(node, f"anchors and aliases expand this document past {MAX_ALIAS_EXPANSION:,} values")
-        self.seen.add(id(node))
-        self.active.add(id(node))
-        try:
-            if isinstance(node, MappingNode):
-                return self.mapping(node)
-            if isinstance(node, SequenceNode):
-                if node.tag != _SEQ:
-                    raise self.fail(node, f"unsupported YAML tag '{node.tag}'")
-                return _Node([self.convert(item) for item in node.value], self.where(node))
-            return self.scalar(node)
-        finally:
-            self.active.discard(id(node))
+        if isinstance(node, MappingNode):
+            return self.mapping(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                raise self.fail(node, f"unsupported YAML tag '{node.tag}'")
+            return _Node([self.convert(item) for item in node.value], self.where(node))
+        return self.scalar(node)
 
     def scalar(self, node: Node) -> _Node:
         if node.tag == _STR:  # most values: the text as written, without the constructor's bookkeeping
@@ -324,6 +312,31 @@ class _Converter:
         if not all(isinstance(source.value, dict) for source in converted):
             raise self.fail(node, "'<<' merges only mappings")
         return converted
+
+
+
+class _AliasConverter(_Converter):
+    """The converter for a document with aliases: also refuses recursive and exploding ones."""
+
+    def __init__(self, path: str, loader: yaml.SafeLoader):
+        super().__init__(path, loader)
+        self.seen: set[int] = set()
+        self.active: set[int] = set()
+        self.expanded = 0
+
+    def convert(self, node: Node) -> _Node:
+        if id(node) in self.active:
+            raise self.fail(node, "an alias refers to the anchor that contains it (a recursive structure)")
+        if id(node) in self.seen:
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_EXPANSION:
+                raise self.fail(node, f"anchors and aliases expand this document past {MAX_ALIAS_EXPANSION:,} values")
+        self.seen.add(id(node))
+        self.active.add(id(node))
+        try:
+            return super().convert(node)
+        finally:
+            self.active.discard(id(node))
 
 
 def _merge(base: _Node, overlay: _Node) -> _Node:
