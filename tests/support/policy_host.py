@@ -1,8 +1,8 @@
 """The Pulumi CLI's side of a Python policy pack, over gRPC: start the pack as the CLI starts it,
 serve the engine it calls back, and drive it with the analyzer protocol's own messages.
 
-Facts from /work/shared/reference/policy-pack-protocol.md (pulumi/pulumi's Python language host
-and analyzer plugin): CLI 3.221 and newer start `<venv>/bin/python -u -m pulumi.policy <engine
+Facts read in pulumi/pulumi's sources (sdk/python/cmd/pulumi-language-python `RunPlugin` and
+sdk/policy_proxy.go; pkg/resource/plugin/analyzer_plugin.go for older CLIs): CLI 3.221 and newer start `<venv>/bin/python -u -m pulumi.policy <engine
 address> <absolute pack dir>` with the pack dir as working directory ("new"); older CLIs start
 `... -m pulumi.policy <engine address> . -toolchain=pip` in the pack dir ("old"). Both activate
 the virtualenv (its bin first on PATH, VIRTUAL_ENV set, PYTHONHOME unset) and set
