@@ -28,6 +28,7 @@ from foundry_kit.preview.diff import ABSENT, property_changes
 from foundry_kit.preview.engine import run_function
 from foundry_kit.preview.plan import Plan, PlannedResource, planned_resources
 from foundry_kit.preview.summary import value
+from foundry_kit.preview.summary.sentences import words
 
 ACCOUNT = "azure-native:cognitiveservices:Account"
 POLICY = "azure-native:cognitiveservices:RaiPolicy"
@@ -38,17 +39,6 @@ COMPARED = (ACCOUNT, "azure-native:cognitiveservices:Deployment", "azure-native:
             ITEM, PROJECT)
 # Inputs that only place a resource (its URN already matches) or that the provider fills in.
 _PLACEMENT = ("resourceGroupName", "accountName")
-# The manifest's words for the inputs a reviewer meets most.
-_WORDS = {
-    "sku.capacity": "capacity", "sku.name": "SKU", "properties.model.version": "model version",
-    "properties.model.name": "model", "properties.model.format": "model format",
-    "properties.raiPolicyName": "content filter", "properties.versionUpgradeOption": "version upgrade option",
-    "properties.spilloverDeploymentName": "spillover", "properties.publicNetworkAccess": "public network access",
-    "properties.disableLocalAuth": "local authentication disabled", "properties.customSubDomainName": "subdomain",
-    "properties.basePolicyName": "base policy", "properties.mode": "mode", "properties.description": "description",
-    "properties.displayName": "display name", "identity.type": "identity", "tags": "tags", "location": "location",
-    "kind": "kind",
-}
 CHANGED, AZURE_ONLY, MANIFEST_ONLY = "changed", "azure-only", "manifest-only"
 
 
@@ -125,7 +115,7 @@ def _changes(subject: str, rid: str, azure: PlannedResource, declared: PlannedRe
     for change in property_changes(_comparable(azure), _comparable(declared)):
         if change.path.startswith("properties.contentFilters"):
             continue
-        word = _WORDS.get(change.path, change.path)
+        word = words(change.path)
         text = f"{word} is {value(change.old)} in Azure, the manifest says {value(change.new)}"
         if change.path == "properties.model.version" and upgrading:
             text += " (an auto-upgrade: Azure moved the version because the deployment's upgrade option allows it)"

@@ -70,6 +70,8 @@ WORDS = {
     "properties.modelProviderData.organizationName": "provider data organization",
     "properties.modelProviderData.countryCode": "provider data country",
     "properties.modelProviderData.industry": "provider data industry", "apiVersion": "API version",
+    "properties.disableLocalAuth": "local authentication disabled", "properties.basePolicyName": "base policy",
+    "properties.mode": "mode", "properties.description": "description", "tags": "tags",
 }
 
 
