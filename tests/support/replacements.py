@@ -16,17 +16,14 @@ Everything else is updated in place with a PUT.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from functools import lru_cache
 from typing import Any
 
 from foundry_kit.azure import resource_types as types
+from support.arm_spec import SPEC_ROOT, _load
 
 _PROVIDER_SETTINGS = ("subscriptionId",)
-SPEC_ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "arm-spec",
-                         "specification")
 
 
 def operations() -> dict[str, tuple[str, str, str]]:
@@ -43,10 +40,9 @@ def operations() -> dict[str, tuple[str, str, str]]:
     return found
 
 
-@lru_cache(maxsize=None)
 def _document(path: str) -> dict[str, Any]:
-    with open(os.path.join(SPEC_ROOT, path), encoding="utf-8") as handle:
-        return json.load(handle)
+    """A vendored spec file, by its path under the specification folder (read once)."""
+    return _load(os.path.join(SPEC_ROOT, path))
 
 
 def _resolve(node: dict[str, Any], file: str) -> tuple[dict[str, Any], str]:
