@@ -99,7 +99,7 @@ def find_root(start: str = ".") -> str | None:
     """The nearest directory at or above `start` that holds a Pulumi.yaml."""
     here = Path(start).resolve()
     for directory in (here, *here.parents):
-        if (directory / "Pulumi.yaml").is_file():
+        if (directory / PROJECT_FILE).is_file():
             return str(directory)
     return None
 
