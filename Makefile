@@ -20,10 +20,10 @@ install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 
 validate: install
-	$(BIN)/foundry-kit validate
+	$(BIN)/foundry-estate validate
 
 plan: validate
-	$(BIN)/foundry-kit plan
+	$(BIN)/foundry-estate plan
 
 test: install-test
 	$(BIN)/python tools/typecheck.py

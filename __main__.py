@@ -1,5 +1,5 @@
-"""The Pulumi program: foundry-kit validates the stack's manifest (stacks/<stack>.yaml) and declares it."""
+"""The Pulumi program: foundry-estate validates the stack's manifest (stacks/<stack>.yaml) and declares it."""
 
-from foundry_kit.program import main
+from foundry_estate.program import main
 
 main()

@@ -1,4 +1,4 @@
-"""The cost of `foundry-kit diff` is proportional to what changed.
+"""The cost of `foundry-estate diff` is proportional to what changed.
 
     python benchmarks/diff_scale.py [--stacks 200] [--rounds 3]
 
@@ -27,8 +27,8 @@ REPO = os.path.dirname(HERE)
 if REPO not in sys.path:
     sys.path.insert(0, REPO)
 
-from foundry_kit.cli.commands.diff import stack_diffs  # noqa: E402
-from foundry_kit.cli.diff_report import text  # noqa: E402
+from foundry_estate.cli.commands.diff import stack_diffs  # noqa: E402
+from foundry_estate.cli.diff_report import text  # noqa: E402
 
 GOAL = 1.5
 MANIFEST = """version: 1

@@ -1,4 +1,4 @@
-"""Write a large, valid, realistic foundry-kit manifest for benchmarks.
+"""Write a large, valid, realistic foundry-estate manifest for benchmarks.
 
     python benchmarks/generate.py OUT.yaml [--accounts 32] [--deployments 32] [--items 2000]
                                            [--blocklist-accounts 1]

@@ -24,7 +24,7 @@ import pulumi
 from pulumi.resource import DependencyResource
 from pulumi_azure_native import authorization, cognitiveservices, monitor, network, resources
 
-from foundry_kit.azure.roles import BUILTIN_ROLES
+from foundry_estate.azure.roles import BUILTIN_ROLES
 
 ROLES = BUILTIN_ROLES  # data, not logic: the baseline takes the role table from the kit
 ROLE_NAMESPACE = uuid.UUID("0d3f6a52-8f4e-4b8e-9c55-6b1f0f6f1a10")

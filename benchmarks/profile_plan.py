@@ -39,10 +39,10 @@ import pulumi  # noqa: E402
 import generate  # noqa: E402
 from run import counts, hand_plan, kit_plan, timed  # noqa: E402
 import components.account  # noqa: E402
-import foundry_kit.preview.engine  # noqa: E402
-import foundry_kit.validate  # noqa: E402
+import foundry_estate.preview.engine  # noqa: E402
+import foundry_estate.validate  # noqa: E402
 from pulumi.runtime.mocks import MockMonitor  # noqa: E402
-from foundry_kit.manifest.loader import load  # noqa: E402
+from foundry_estate.manifest.loader import load  # noqa: E402
 
 
 class _Transparent(pulumi.ComponentResource):
@@ -81,7 +81,7 @@ def patched(owner: Any, **attributes: Any) -> Iterator[None]:
 
 
 def variants(path: str, data: dict[str, Any]) -> dict[str, Callable[[], Any]]:
-    validated = foundry_kit.validate.load_manifest(path)
+    validated = foundry_estate.validate.load_manifest(path)
     inner = {name: _transparent(getattr(components.account, name))
              for name in ("ModelDeployment", "ContentFilter", "Blocklist")}
 
@@ -89,7 +89,7 @@ def variants(path: str, data: dict[str, Any]) -> dict[str, Callable[[], Any]]:
         return kit_plan(path)
 
     def kit_no_validation() -> Any:
-        with patched(foundry_kit.validate, load_manifest=lambda _path, *a, **k: validated):
+        with patched(foundry_estate.validate, load_manifest=lambda _path, *a, **k: validated):
             return kit_plan(path)
 
     def kit_no_inner_components() -> Any:
@@ -101,7 +101,7 @@ def variants(path: str, data: dict[str, Any]) -> dict[str, Callable[[], Any]]:
             return kit_plan(path)
 
     def kit_neither() -> Any:
-        with patched(foundry_kit.validate, load_manifest=lambda _path, *a, **k: validated), \
+        with patched(foundry_estate.validate, load_manifest=lambda _path, *a, **k: validated), \
                 patched(components.account, **inner):
             return kit_plan(path)
 
@@ -214,8 +214,8 @@ def monitor_clock(totals: dict[str, list[float]]) -> Iterator[None]:
                     entry[1] += time.thread_time() - start
         return wrapper
 
-    with patched(foundry_kit.preview.engine.RecordingMonitor,
-                 RegisterResource=clocked(foundry_kit.preview.engine.RecordingMonitor, "RegisterResource", "monitor: RegisterResource (mock + recording)")), \
+    with patched(foundry_estate.preview.engine.RecordingMonitor,
+                 RegisterResource=clocked(foundry_estate.preview.engine.RecordingMonitor, "RegisterResource", "monitor: RegisterResource (mock + recording)")), \
             patched(MockMonitor,
                     RegisterResource=clocked(MockMonitor, "RegisterResource", "monitor:   of which Pulumi's MockMonitor"),
                     RegisterResourceOutputs=clocked(MockMonitor, "RegisterResourceOutputs", "monitor: RegisterResourceOutputs"),

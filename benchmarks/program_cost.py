@@ -5,9 +5,9 @@
 `pulumi preview`/`up` start a fresh Python process for `__main__.py`, with the interpreter's
 default garbage-collector settings, and the SDK registers each resource with the engine. This
 runs each side in such a fresh process, under the Pulumi SDK's own mocks (`pulumi.runtime.
-set_mocks`, not foundry-kit's recording engine), with preview off as in `pulumi up`:
+set_mocks`, not foundry-estate's recording engine), with preview off as in `pulumi up`:
 
-  kit:  foundry_kit.program.main() on a generated manifest (it reads, validates and declares it)
+  kit:  foundry_estate.program.main() on a generated manifest (it reads, validates and declares it)
   hand: benchmarks/handwritten.py registering the same resources with the same inputs, from the
         same file read with yaml.safe_load (libyaml), as a hand-written program would
 
@@ -50,7 +50,7 @@ def _child(side: str, manifest: str) -> float:
     from pulumi.runtime.sync_await import _sync_await
 
     import handwritten
-    from foundry_kit.program import main
+    from foundry_estate.program import main
 
     pulumi.runtime.set_mocks(_Mocks(), project="foundry-kit", stack="bench", preview=False)
     set_all_config({"foundry-kit:manifest": manifest})

@@ -41,11 +41,11 @@ for path in (REPO, HERE):
 
 import generate  # noqa: E402
 import handwritten  # noqa: E402
-from foundry_kit.preview.engine import Graph, run_function  # noqa: E402
-from foundry_kit.manifest.loader import load  # noqa: E402
-from foundry_kit.preview.plan import record  # noqa: E402
-from foundry_kit.project.stacks import Stack  # noqa: E402
-from foundry_kit.validate import load_manifest  # noqa: E402
+from foundry_estate.preview.engine import Graph, run_function  # noqa: E402
+from foundry_estate.manifest.loader import load  # noqa: E402
+from foundry_estate.preview.plan import record  # noqa: E402
+from foundry_estate.project.stacks import Stack  # noqa: E402
+from foundry_estate.validate import load_manifest  # noqa: E402
 
 STACK = "bench"
 CONFIG_KEY = "foundry-kit:manifest"
@@ -58,7 +58,7 @@ ACCOUNT = "azure-native:cognitiveservices:Account"
 
 
 def kit_plan(path: str) -> Graph:
-    """The kit's plan of the manifest at `path`, as `foundry-kit plan --manifest` makes it:
+    """The kit's plan of the manifest at `path`, as `foundry-estate plan --manifest` makes it:
     validation, then the real program under the mock engine (the graph it records)."""
     return record(Stack(STACK, "", path))[1]
 
@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             generate.write(path, shape)
             return path
 
-        print(f"foundry-kit scale benchmark{' (--quick)' if args.quick else ''}; python {sys.version.split()[0]}, "
+        print(f"foundry-estate scale benchmark{' (--quick)' if args.quick else ''}; python {sys.version.split()[0]}, "
               f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
 
         # (a) validation of the 1,024-deployment manifest (in --quick too: it is cheap).

@@ -7,7 +7,7 @@
 Both shapes are valid manifests from benchmarks/generate.py, spread over eight regions (Azure
 allows 100 accounts per region per subscription). One file: 500 accounts x 32 deployments
 (Azure allows 32 per account). A project: 500 stacks of one account x 32 deployments each,
-100 stacks per subscription, validated as `foundry-kit validate` with no arguments validates
+100 stacks per subscription, validated as `foundry-estate validate` with no arguments validates
 them (every manifest, then the checks across the stacks of each subscription). Each time is the
 best of --rounds runs, measured in this one process, parse and validate interleaved.
 """
@@ -30,7 +30,7 @@ import yaml
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate  # noqa: E402  (benchmarks/generate.py)
 
-from foundry_kit.cli import main as cli  # noqa: E402
+from foundry_estate.cli import main as cli  # noqa: E402
 
 REGIONS = [("eastus2", "eus2"), ("swedencentral", "swc"), ("westus3", "wus3"), ("francecentral", "frc"),
            ("eastus", "eus"), ("westeurope", "weu"), ("northcentralus", "ncus"), ("uksouth", "uks")]

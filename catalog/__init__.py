@@ -1,1 +1,1 @@
-"""The model catalog and the instance types, with their sources (read by foundry_kit.catalog)."""
+"""The model catalog and the instance types, with their sources (read by foundry_estate.catalog)."""

@@ -7,9 +7,9 @@ from typing import Any, Sequence
 import pulumi
 from pulumi_azure_native import authorization, cognitiveservices, monitor
 
-from foundry_kit.manifest.model import Account as AccountSpec
-from foundry_kit.manifest.model import Blocklist as BlocklistSpec
-from foundry_kit.manifest.model import ContentFilter as ContentFilterSpec
+from foundry_estate.manifest.model import Account as AccountSpec
+from foundry_estate.manifest.model import Blocklist as BlocklistSpec
+from foundry_estate.manifest.model import ContentFilter as ContentFilterSpec
 
 from .content_filter import Blocklist, ContentFilter
 from .deployment import ModelDeployment, serial_order

@@ -7,7 +7,7 @@ first `pulumi up` then reads each from Azure and takes it into the stack instead
 
 Blocklist items are the exception: Azure's names for them are whatever their author chose, the
 kit's are a digest of the term, so they are created under the kit's names (a term listed twice
-blocks the same), and `foundry-kit import` lists the items it found under other names.
+blocks the same), and `foundry-estate import` lists the items it found under other names.
 """
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import cognitiveservices
 
-from foundry_kit.azure.content_filters import AZURE_FILTER_NAMES
-from foundry_kit.manifest.model import Blocklist as BlocklistSpec
-from foundry_kit.manifest.model import ContentFilter as ContentFilterSpec
-from foundry_kit.manifest.model import HarmSetting
+from foundry_estate.azure.content_filters import AZURE_FILTER_NAMES
+from foundry_estate.manifest.model import Blocklist as BlocklistSpec
+from foundry_estate.manifest.model import ContentFilter as ContentFilterSpec
+from foundry_estate.manifest.model import HarmSetting
 
 from .naming import blocklist_item_name, child_name
 from .scope import AccountScope

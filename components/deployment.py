@@ -22,7 +22,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import cognitiveservices, resources
 
-from foundry_kit.manifest.model import Deployment as DeploymentSpec
+from foundry_estate.manifest.model import Deployment as DeploymentSpec
 
 from .scope import AccountScope
 from .serial import WriteQueue

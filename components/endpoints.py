@@ -12,10 +12,10 @@ from typing import Any
 
 from pulumi_azure_native import cognitiveservices, machinelearningservices
 
-from foundry_kit.manifest.model import Account as AccountSpec
-from foundry_kit.manifest.model import Hub as HubSpec
-from foundry_kit.manifest.model import OnlineEndpoint as OnlineEndpointSpec
-from foundry_kit.manifest.model import ServerlessEndpoint as ServerlessEndpointSpec
+from foundry_estate.manifest.model import Account as AccountSpec
+from foundry_estate.manifest.model import Hub as HubSpec
+from foundry_estate.manifest.model import OnlineEndpoint as OnlineEndpointSpec
+from foundry_estate.manifest.model import ServerlessEndpoint as ServerlessEndpointSpec
 
 
 def openai_base_url(spec: AccountSpec) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import resources
 
-from foundry_kit.manifest.model import Account, Blocklist, ContentFilter, Manifest
+from foundry_estate.manifest.model import Account, Blocklist, ContentFilter, Manifest
 
 from .account import FoundryAccount
 from .adoption import Adoption, importing

@@ -9,8 +9,8 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import authorization, keyvault, machinelearningservices, storage
 
-from foundry_kit.manifest.model import Hub as HubSpec
-from foundry_kit.manifest.model import Identity
+from foundry_estate.manifest.model import Hub as HubSpec
+from foundry_estate.manifest.model import Identity
 
 from .endpoints import hub_outputs
 from .hub_endpoints import OnlineEndpoint, ServerlessEndpoint

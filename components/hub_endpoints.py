@@ -11,11 +11,11 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import machinelearningservices
 
-from foundry_kit.azure.resource_types import TRAFFIC_WRITE
-from foundry_kit.manifest.model import OnlineDeployment as OnlineDeploymentSpec
-from foundry_kit.manifest.model import OnlineEndpoint as OnlineEndpointSpec
-from foundry_kit.manifest.model import Probe
-from foundry_kit.manifest.model import ServerlessEndpoint as ServerlessEndpointSpec
+from foundry_estate.azure.resource_types import TRAFFIC_WRITE
+from foundry_estate.manifest.model import OnlineDeployment as OnlineDeploymentSpec
+from foundry_estate.manifest.model import OnlineEndpoint as OnlineEndpointSpec
+from foundry_estate.manifest.model import Probe
+from foundry_estate.manifest.model import ServerlessEndpoint as ServerlessEndpointSpec
 
 from .endpoints import online_outputs, serverless_outputs
 from .scope import WorkspaceScope

@@ -12,7 +12,7 @@ import hashlib
 import json
 import uuid
 
-from foundry_kit.manifest.model import BlocklistItem
+from foundry_estate.manifest.model import BlocklistItem
 
 _ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("0d3f6a52-8f4e-4b8e-9c55-6b1f0f6f1a10")
 

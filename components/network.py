@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import network
 
-from foundry_kit.manifest.model import PrivateEndpoint as PrivateEndpointSpec
+from foundry_estate.manifest.model import PrivateEndpoint as PrivateEndpointSpec
 
 from .scope import AccountScope
 from .naming import child_name

@@ -19,7 +19,7 @@ from typing import Callable, TypeVar
 
 import pulumi
 
-from foundry_kit.pulumi_sdk import by_urn
+from foundry_estate.pulumi_sdk import by_urn
 
 R = TypeVar("R", bound=pulumi.Resource)
 

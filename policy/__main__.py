@@ -1,9 +1,9 @@
-"""The guardrails policy pack (`pulumi preview --policy-pack policy`): the installed foundry-kit's
+"""The guardrails policy pack (`pulumi preview --policy-pack policy`): the installed foundry-estate's
 rules, held to the guardrails.yaml beside this file, in the stack's environment."""
 
 import os
 
-from foundry_kit.guardrails.pack import PACK_NAME, pack_policies, serve  # noqa: F401 (PACK_NAME: for readers)
+from foundry_estate.guardrails.pack import PACK_NAME, pack_policies, serve  # noqa: F401 (PACK_NAME: for readers)
 
 GUARDRAILS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "guardrails.yaml")
 

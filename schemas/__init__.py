@@ -1,1 +1,1 @@
-"""The JSON Schemas of the manifest and of the kit's data files (read by foundry_kit.manifest.schema)."""
+"""The JSON Schemas of the manifest and of the kit's data files (read by foundry_estate.manifest.schema)."""

@@ -29,7 +29,7 @@ def fake_arm(test_ca, monkeypatch: pytest.MonkeyPatch):
     pointed at through its own settings: endpoint, token and CA bundle from the environment,
     retries without real waiting (the waits asked for are recorded in `arm.sleeps`)."""
     pytest.importorskip("azure.mgmt.cognitiveservices")
-    from foundry_kit.live import client
+    from foundry_estate.live import client
     from support.fake_arm import FakeArm
 
     ca, bundle = test_ca

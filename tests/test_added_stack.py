@@ -1,4 +1,4 @@
-"""A team adds a stack to this repository with `foundry-kit stack new`: the suite's checks that
+"""A team adds a stack to this repository with `foundry-estate stack new`: the suite's checks that
 read the project's stacks stay green (the example stacks' tests name dev and prod; everything
 else discovers the stacks). Slow: it runs those test modules again, in a copy."""
 
@@ -29,7 +29,7 @@ def test_a_stack_added_with_stack_new_leaves_the_stack_dependent_tests_green(tmp
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, copy / name)
     env = {**os.environ, "PYTHONPATH": str(copy)}
-    added = subprocess.run([sys.executable, "-m", "foundry_kit.cli", "stack", "new", "staging"], cwd=copy, env=env,
+    added = subprocess.run([sys.executable, "-m", "foundry_estate.cli", "stack", "new", "staging"], cwd=copy, env=env,
                            capture_output=True, text=True, timeout=300)
     assert added.returncode == 0, added.stdout + added.stderr
     assert (copy / "stacks" / "Pulumi.staging.yaml").is_file()

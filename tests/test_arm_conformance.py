@@ -1,7 +1,7 @@
 """What the kit sends to Azure, against the official ARM REST specs (vendored in tests/data/arm-spec).
 
 Every resource the example stacks register becomes the PUT azure-native makes, to the operation
-its entry in the type table names (foundry_kit/azure/resource_types.py): hubs and projects,
+its entry in the type table names (foundry_estate/azure/resource_types.py): hubs and projects,
 marketplace subscriptions, serverless and online endpoints and deployments, private endpoints,
 DNS zone groups, diagnostic settings, role assignments, storage, key vaults, resource groups and
 the Cognitive Services types. `support.arm_spec` checks its path parameters and body: types,
@@ -14,9 +14,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from foundry_kit.azure import resource_types as types
-from foundry_kit.preview.engine import Registration, run_program
-from foundry_kit.project.stacks import discover
+from foundry_estate.azure import resource_types as types
+from foundry_estate.preview.engine import Registration, run_program
+from foundry_estate.project.stacks import discover
 from support import arm_spec
 from support.examples import REPO
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from foundry_kit.cli import main as cli
-from foundry_kit.live import client as live
-from foundry_kit.live.lists import LiveModel, LiveSku, LiveUsage, parse_models, parse_usages
-from foundry_kit.catalog.models import load_catalog
-from foundry_kit.catalog.refresh import refresh
-from foundry_kit.manifest.loader import load
+from foundry_estate.cli import main as cli
+from foundry_estate.live import client as live
+from foundry_estate.live.lists import LiveModel, LiveSku, LiveUsage, parse_models, parse_usages
+from foundry_estate.catalog.models import load_catalog
+from foundry_estate.catalog.refresh import refresh
+from foundry_estate.manifest.loader import load
 from support import arm_spec
 
 EXAMPLES = os.path.join(os.path.dirname(arm_spec.SPEC), "examples")

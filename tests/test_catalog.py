@@ -1,4 +1,4 @@
-"""The model catalog: its data, its rules and the `foundry-kit catalog` command.
+"""The model catalog: its data, its rules and the `foundry-estate catalog` command.
 
 Rules are tested twice: as corpus cases (tests/examples/*/catalog-*.yaml, on the suite's date
 that tests/conftest.py pins) and here, with "today" injected, at the dates where a version
@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from foundry_kit.cli import main as cli
-from foundry_kit.catalog.models import CATALOG_FILE, load_catalog, shipped_catalog
-from foundry_kit.catalog.checks import CatalogOptions
-from foundry_kit.errors import KitError
-from foundry_kit.manifest.loader import load
-from foundry_kit.manifest.schema import validator
-from foundry_kit.validate import validate
+from foundry_estate.cli import main as cli
+from foundry_estate.catalog.models import CATALOG_FILE, load_catalog, shipped_catalog
+from foundry_estate.catalog.checks import CatalogOptions
+from foundry_estate.errors import KitError
+from foundry_estate.manifest.loader import load
+from foundry_estate.manifest.schema import validator
+from foundry_estate.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "tests" / "examples"
@@ -170,7 +170,7 @@ def test_without_a_replacement_the_message_points_at_the_catalog(tmp_path: Path)
                     "        sku: GlobalStandard\n        capacity: 10\n")
     assert problems(tmp_path, text, today=date(2026, 10, 16)) == [
         f"{tmp_path}/m.yaml:9:52: accounts.core.deployments.o3.model.version: o3 version 2025-04-16 is retired since "
-        f"2026-10-16: choose a current model (foundry-kit catalog lists them) (catalog entry from {RETIREMENTS_PAGE})"]
+        f"2026-10-16: choose a current model (foundry-estate catalog lists them) (catalog entry from {RETIREMENTS_PAGE})"]
     assert problems(tmp_path, text, today=date(2026, 10, 6)) == [
         f"{tmp_path}/m.yaml:9:52: accounts.core.deployments.o3.model.version: warning: o3 version 2025-04-16 retires on "
         f"2026-10-16, in 10 days: plan a move to a current model before then (catalog entry from {RETIREMENTS_PAGE})"]
@@ -286,7 +286,7 @@ def test_a_malformed_today_is_a_user_error(tmp_path: Path, monkeypatch: pytest.M
 def test_the_pulumi_program_stops_on_catalog_errors(tmp_path: Path) -> None:
     import pulumi
 
-    from foundry_kit.preview.engine import run_program
+    from foundry_estate.preview.engine import run_program
 
     path = tmp_path / "retired.yaml"
     path.write_text(GROK_3.replace("name: grok-3,", "name: DeepSeek-V3,").replace("format: xAI", "format: DeepSeek"))
@@ -321,7 +321,7 @@ models:
 def small_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "models.yaml").write_text(SMALL_CATALOG)
     catalog = load_catalog(str(tmp_path / "models.yaml"))
-    monkeypatch.setattr("foundry_kit.cli.commands.catalog.shipped_catalog", lambda: catalog)
+    monkeypatch.setattr("foundry_estate.cli.commands.catalog.shipped_catalog", lambda: catalog)
 
 
 def test_catalog_lists_every_version_as_text(small_catalog: None, monkeypatch: pytest.MonkeyPatch,
@@ -382,7 +382,7 @@ def test_no_replacement_the_catalog_suggests_is_retired_on_the_catalog_s_date() 
 
 
 def test_no_model_the_shipped_guardrails_approve_is_retired_on_the_catalog_s_date() -> None:
-    from foundry_kit.guardrails import load_guardrails
+    from foundry_estate.guardrails import load_guardrails
 
     catalog = shipped_catalog()
     day = max(model.checked for model in catalog.models)

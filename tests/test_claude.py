@@ -9,13 +9,13 @@ import os
 
 import pytest
 
-from foundry_kit.components.deployment import MODEL_PROVIDER_DATA_API_VERSION
-from foundry_kit.azure import describe
+from foundry_estate.components.deployment import MODEL_PROVIDER_DATA_API_VERSION
+from foundry_estate.azure import describe
 from support.examples import REPO
-from foundry_kit.preview.engine import Graph, run_program
-from foundry_kit.errors import KitError
-from foundry_kit.manifest.model import ModelProviderData
-from foundry_kit.validate import load_manifest
+from foundry_estate.preview.engine import Graph, run_program
+from foundry_estate.errors import KitError
+from foundry_estate.manifest.model import ModelProviderData
+from foundry_estate.validate import load_manifest
 from support import arm_spec
 
 MANIFEST = os.path.join(REPO, "tests", "examples", "valid", "claude.yaml")

@@ -1,10 +1,10 @@
-"""`foundry-kit validate`: formats, exit codes, the error funnel."""
+"""`foundry-estate validate`: formats, exit codes, the error funnel."""
 
 import json
 
 import pytest
 
-from foundry_kit.cli import main as cli
+from foundry_estate.cli import main as cli
 from support.examples import copy_examples
 
 BROKEN = "version: 1\naccounts: {core: [unclosed\n"
@@ -70,7 +70,7 @@ def test_a_bug_exits_3_with_a_report(repo, monkeypatch, capsys) -> None:
     def planted_bug(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("the planted bug")
 
-    monkeypatch.setattr("foundry_kit.cli.commands.validate.load", planted_bug)
+    monkeypatch.setattr("foundry_estate.cli.commands.validate.load", planted_bug)
     assert cli.main(["validate", "invalid.yaml"]) == 3
     err = capsys.readouterr().err
     assert "an unexpected error occurred (a bug in the kit" in err
@@ -108,16 +108,16 @@ def test_version_is_the_installed_kit_s(capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         cli.main(["--version"])
     assert exit_.value.code == 0
-    assert capsys.readouterr().out == f"foundry-kit {version('foundry-kit')}\n"
+    assert capsys.readouterr().out == f"foundry-estate {version('foundry-estate')}\n"
 
 
 def test_a_reader_that_stops_early_ends_the_output_quietly(tmp_path) -> None:
-    """`foundry-kit validate ... | head -1`: the pipe closes before the kit writes; no bug report, exit 0."""
+    """`foundry-estate validate ... | head -1`: the pipe closes before the kit writes; no bug report, exit 0."""
     import subprocess
     import sys
 
     (tmp_path / "invalid.yaml").write_text(INVALID)
-    process = subprocess.Popen([sys.executable, "-c", "from foundry_kit.cli.main import run; run()",
+    process = subprocess.Popen([sys.executable, "-c", "from foundry_estate.cli.main import run; run()",
                                 "validate", "--format", "json", "invalid.yaml", "invalid.yaml"],
                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None and process.stderr is not None

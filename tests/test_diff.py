@@ -1,4 +1,4 @@
-"""`foundry-kit diff`: what a manifest change does in Azure, from two offline plans.
+"""`foundry-estate diff`: what a manifest change does in Azure, from two offline plans.
 
 Each test works in a throw-away git repository holding a copy of the example stacks: the
 base revision is its first commit, the change is made in its working tree.
@@ -14,13 +14,13 @@ import subprocess
 import pytest
 import yaml
 
-from foundry_kit.cli import main as cli
-from foundry_kit.cli.commands import diff as diff_command
-from foundry_kit.cli.commands.diff import stack_diffs
-from foundry_kit.preview.plan import plan_stack
-from foundry_kit.cli.diff_report import as_json, markdown, text
+from foundry_estate.cli import main as cli
+from foundry_estate.cli.commands import diff as diff_command
+from foundry_estate.cli.commands.diff import stack_diffs
+from foundry_estate.preview.plan import plan_stack
+from foundry_estate.cli.diff_report import as_json, markdown, text
 from support.examples import REPO, copy_examples
-from foundry_kit.manifest.loader import load
+from foundry_estate.manifest.loader import load
 from support.golden import assert_text_matches_golden
 from support.manifests import shuffled
 

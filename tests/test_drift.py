@@ -1,4 +1,4 @@
-"""`foundry-kit drift`: an estate imported (so the manifest matches Azure), then changed behind the
+"""`foundry-estate drift`: an estate imported (so the manifest matches Azure), then changed behind the
 manifest's back on the fake ARM; drift names every kind of difference in plain words, with exit
 codes 0 (none), 2 (drift), 1 (user error)."""
 
@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from foundry_kit.cli import main as cli
+from foundry_estate.cli import main as cli
 from support.fake_arm import SUBSCRIPTION, account, blocklist_item, deployment
 from test_import import GROUP, contoso, project  # noqa: F401 - the estate and the project fixture
 
@@ -70,7 +70,7 @@ def test_each_kind_of_drift_is_said(imported, fake_arm, capsys) -> None:
                         "text": "capacity is 80 in Azure, the manifest says 40"}
     assert cli.main([*ARGS, "--format", "markdown"]) == 2
     markdown = capsys.readouterr().out
-    assert markdown.startswith("## foundry-kit drift: stack `estate`\n\n9 differences between Azure and the manifest")
+    assert markdown.startswith("## foundry-estate drift: stack `estate`\n\n9 differences between Azure and the manifest")
     assert f"- **estate · aif-contoso-eus2 · deployment grok**: capacity is 80 in Azure, the manifest says 40  \n  `{grok['id']}`" \
         in markdown
 

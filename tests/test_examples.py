@@ -1,7 +1,7 @@
 """The example corpus: every manifest under tests/examples/ is a test case.
 
-- `valid/*.yaml` must load, validate without warnings, and pass `foundry-kit validate`.
-- `invalid/<case>.yaml` must fail `foundry-kit validate` (exit 1, no traceback) with exactly
+- `valid/*.yaml` must load, validate without warnings, and pass `foundry-estate validate`.
+- `invalid/<case>.yaml` must fail `foundry-estate validate` (exit 1, no traceback) with exactly
   the lines of `invalid/<case>.expected` (the output minus its final summary line).
 - `invalid/<case>.xfail`, when present, holds the reason the kit does not yet produce the
   expected output (a known kit bug); the case runs as a strict xfail, so fixing the bug
@@ -10,7 +10,7 @@
 Files in subfolders (such as `bases/`, the targets of `extends`) are not cases of their own.
 Paths are relative to the repository root, so expected output does not depend on where
 the repository is checked out. To add a case, write `invalid/<case>.yaml`, run
-`foundry-kit validate tests/examples/invalid/<case>.yaml` from the repository root, check
+`foundry-estate validate tests/examples/invalid/<case>.yaml` from the repository root, check
 every line, and save them (without the summary line) as `invalid/<case>.expected`.
 """
 
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from foundry_kit.cli import main as cli
-from foundry_kit.validate import load_manifest
+from foundry_estate.cli import main as cli
+from foundry_estate.validate import load_manifest
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = Path("tests") / "examples"

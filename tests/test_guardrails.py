@@ -1,4 +1,4 @@
-"""Guardrails as `foundry-kit validate` applies them: the rules, the guardrails file, the environment.
+"""Guardrails as `foundry-estate validate` applies them: the rules, the guardrails file, the environment.
 
 The cases in tests/guardrails/<environment>/ run against tests/guardrails/guardrails.yaml (kept
 stable, unlike the shipped policy/guardrails.yaml). Each extends tests/guardrails/compliant.yaml
@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from foundry_kit.cli import main as cli
-from foundry_kit.errors import KitError
-from foundry_kit.guardrails import (CHECKS, DEFAULT_FILE, ENVIRONMENT_KEY, environment_of, guardrail_problems,
+from foundry_estate.cli import main as cli
+from foundry_estate.errors import KitError
+from foundry_estate.guardrails import (CHECKS, DEFAULT_FILE, ENVIRONMENT_KEY, environment_of, guardrail_problems,
                                     load_guardrails, stack_environment)
-from foundry_kit.manifest.loader import load
-from foundry_kit.validate import validate
+from foundry_estate.manifest.loader import load
+from foundry_estate.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = Path("tests") / "guardrails"
@@ -225,7 +225,7 @@ def test_environment_settings_merge_over_the_rule() -> None:
     assert (tags.resolve("prod").level, tags.resolve("dev").level) == ("mandatory", "advisory")
 
 
-# --- which environment: foundry-kit validate ---------------------------------------------------
+# --- which environment: foundry-estate validate ---------------------------------------------------
 
 def test_stack_environment_is_the_config_value_else_the_stack_name() -> None:
     assert stack_environment("prod-eu", {}) == "prod-eu"

@@ -1,4 +1,4 @@
-"""The policy pack (`policy/`): the same rules as `foundry-kit validate`, on what the engine sees.
+"""The policy pack (`policy/`): the same rules as `foundry-estate validate`, on what the engine sees.
 
 Stack validation arguments are built without the engine (`support/policy_args.py`), either by
 hand or from the graph the real program registers under the mock engine. The agreement tests
@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from pulumi_azure_native import cognitiveservices
 
-from foundry_kit.components.content_filter import rai_content_filter
-from foundry_kit.preview.engine import UNKNOWN, Graph, run_function, run_program
-from foundry_kit.guardrails import ENVIRONMENT_KEY, Guardrails, load_guardrails
-from foundry_kit.guardrails.from_engine import ACCOUNT, DEPLOYMENT, RAI_POLICY, settings_of
-from foundry_kit.guardrails.pack import INPUTS_POLICY, PACK_NAME, policies
-from foundry_kit.manifest.model import HarmSetting
+from foundry_estate.components.content_filter import rai_content_filter
+from foundry_estate.preview.engine import UNKNOWN, Graph, run_function, run_program
+from foundry_estate.guardrails import ENVIRONMENT_KEY, Guardrails, load_guardrails
+from foundry_estate.guardrails.from_engine import ACCOUNT, DEPLOYMENT, RAI_POLICY, settings_of
+from foundry_estate.guardrails.pack import INPUTS_POLICY, PACK_NAME, policies
+from foundry_estate.manifest.model import HarmSetting
 from support.engine_states import STATES, engine_view
 from support.policy_args import resource, run_stack_policies, stack_args
 from support.verdicts import Verdict, validator_verdicts

@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 from support.examples import REPO
-from foundry_kit.preview.engine import UNKNOWN, Graph, Registration, run_program
-from foundry_kit.azure.resource_types import TRAFFIC_WRITE
-from foundry_kit.catalog.instance_types import INSTANCE_TYPES_FILE, load_instance_types
-from foundry_kit.manifest.loader import load
-from foundry_kit.manifest.model import build
+from foundry_estate.preview.engine import UNKNOWN, Graph, Registration, run_program
+from foundry_estate.azure.resource_types import TRAFFIC_WRITE
+from foundry_estate.catalog.instance_types import INSTANCE_TYPES_FILE, load_instance_types
+from foundry_estate.manifest.loader import load
+from foundry_estate.manifest.model import build
 from test_diff import _project, edit, summary
 from support.golden import graph_document
 from support.manifests import shuffled
@@ -284,7 +284,7 @@ def test_the_instance_type_table_loads_and_its_replacements_exist() -> None:
 
 
 def test_a_broken_instance_type_table_is_reported_at_its_line(tmp_path) -> None:
-    from foundry_kit.errors import KitError
+    from foundry_estate.errors import KitError
 
     broken = tmp_path / "instance-types.yaml"
     broken.write_text("version: 1\ninstanceTypes:\n  Standard_X:\n    cores: many\n    vmFamily: x\n    source: unverified\n")

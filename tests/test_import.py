@@ -1,4 +1,4 @@
-"""`foundry-kit import` and adoption: a synthetic estate (with the REST spec's example RAI policy and
+"""`foundry-estate import` and adoption: a synthetic estate (with the REST spec's example RAI policy and
 blocklist items) served by the fake ARM (tests/support/fake_arm.py) to the real Azure SDK, written
 as a manifest that validates; planning it under the mock engine (preview=False) declares, for every
 imported resource, the inputs Azure returned, with Pulumi's `import` option set to its ARM id."""
@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from foundry_kit.cli import main as cli
-from foundry_kit.components.naming import blocklist_item_name
-from foundry_kit.manifest.model import BlocklistItem
-from foundry_kit.preview.diff import diff_plans
-from foundry_kit.preview.engine import run_program
-from foundry_kit.preview.plan import plan_stack
-from foundry_kit.preview.summary import summarize
-from foundry_kit.project.stacks import Stack, program_config
+from foundry_estate.cli import main as cli
+from foundry_estate.components.naming import blocklist_item_name
+from foundry_estate.manifest.model import BlocklistItem
+from foundry_estate.preview.diff import diff_plans
+from foundry_estate.preview.engine import run_program
+from foundry_estate.preview.plan import plan_stack
+from foundry_estate.preview.summary import summarize
+from foundry_estate.project.stacks import Stack, program_config
 from support import arm_spec
 from support.fake_arm import SUBSCRIPTION, FakeArm, account, blocklist_item, child, deployment
 
@@ -81,7 +81,7 @@ def test_import_writes_a_manifest_that_validates_and_lists_what_it_cannot_say(fa
     assert out.splitlines() == [
         "wrote stacks/estate.yaml: 2 accounts, 3 deployments, 1 content filter, 1 blocklist, 1 project",
         "wrote stacks/Pulumi.estate.yaml (foundry-kit:adopt: true)",
-        "next: foundry-kit plan --stack estate (every resource shows as an import)"]
+        "next: foundry-estate plan --stack estate (every resource shows as an import)"]
     core = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{GROUP}/providers/Microsoft.CognitiveServices/accounts/aif-contoso-eus2"
     assert err.splitlines() == [
         f"not expressed in the manifest: {core}/raiBlocklists/banned/raiBlocklistItems/{name}: the kit names blocklist "

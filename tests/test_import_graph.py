@@ -1,5 +1,5 @@
 """The package's import graph keeps the layout honest: commands do not import each other, the
-policy pack does not import presentation code, and only foundry_kit/pulumi_sdk.py reaches into
+policy pack does not import presentation code, and only foundry_estate/pulumi_sdk.py reaches into
 the Pulumi SDK's internals."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ from __future__ import annotations
 import ast
 import os
 
-from foundry_kit.preview.engine import REPO
+from foundry_estate.preview.engine import REPO
 
 # Where each top-level folder lives inside the package (pyproject's package-dir mapping).
-_ROOTS = {"foundry_kit": "foundry_kit", "components": "foundry_kit.components", "policy": "foundry_kit.policy"}
+_ROOTS = {"foundry_estate": "foundry_estate", "components": "foundry_estate.components", "policy": "foundry_estate.policy"}
 
 
 def _modules() -> dict[str, str]:
@@ -64,19 +64,19 @@ def _reachable(start: str) -> set[str]:
 
 
 def test_the_graph_is_read() -> None:
-    assert "foundry_kit.cli.commands.validate" in MODULES and "foundry_kit.components.serial" in MODULES
-    assert "foundry_kit.manifest.loader" in _kit_imports("foundry_kit.cli.commands.validate")
+    assert "foundry_estate.cli.commands.validate" in MODULES and "foundry_estate.components.serial" in MODULES
+    assert "foundry_estate.manifest.loader" in _kit_imports("foundry_estate.cli.commands.validate")
 
 
 def test_commands_do_not_import_each_other() -> None:
-    commands = {m for m in MODULES if m.startswith("foundry_kit.cli.commands.")}
+    commands = {m for m in MODULES if m.startswith("foundry_estate.cli.commands.")}
     crossing = {(m, other) for m in commands for other in _kit_imports(m) if other in commands and other != m}
     assert crossing == set()
 
 
 def test_the_policy_pack_does_not_import_presentation_code() -> None:
-    packs = [m for m in MODULES if m.startswith("foundry_kit.policy")] + ["foundry_kit.guardrails.pack"]
-    presentation = {(pack, m) for pack in packs for m in _reachable(pack) if m.startswith("foundry_kit.cli")}
+    packs = [m for m in MODULES if m.startswith("foundry_estate.policy")] + ["foundry_estate.guardrails.pack"]
+    presentation = {(pack, m) for pack in packs for m in _reachable(pack) if m.startswith("foundry_estate.cli")}
     assert presentation == set()
 
 
@@ -85,10 +85,10 @@ _SDK_INTERNALS = ("pulumi.runtime.", "pulumi.output", "pulumi.resource", "pulumi
 
 def test_only_pulumi_sdk_reaches_into_the_pulumi_sdk() -> None:
     """Private names (`_x`), SDK submodules (`pulumi.runtime.rpc`, `pulumi.runtime.mocks`, ...),
-    `pulumi.output`, `pulumi.resource`: only foundry_kit/pulumi_sdk.py imports them."""
+    `pulumi.output`, `pulumi.resource`: only foundry_estate/pulumi_sdk.py imports them."""
     reaching = set()
     for module in MODULES:
-        if module == "foundry_kit.pulumi_sdk":
+        if module == "foundry_estate.pulumi_sdk":
             continue
         for name, names in _imports(module):
             private = any(n.startswith("_") for n in names) and name.startswith("pulumi")

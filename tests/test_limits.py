@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from foundry_kit.catalog.limits import load_limits, shipped_limits
-from foundry_kit.cli import main as cli
-from foundry_kit.errors import KitError
-from foundry_kit.manifest.loader import load
-from foundry_kit.validate import validate
+from foundry_estate.catalog.limits import load_limits, shipped_limits
+from foundry_estate.cli import main as cli
+from foundry_estate.errors import KitError
+from foundry_estate.manifest.loader import load
+from foundry_estate.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 LIMITS_PAGE = "https://learn.microsoft.com/azure/foundry/foundry-models/quotas-limits"

@@ -1,4 +1,4 @@
-"""The live layer (foundry_kit/live/client.py) with the real Azure SDK against a fake Azure
+"""The live layer (foundry_estate/live/client.py) with the real Azure SDK against a fake Azure
 Resource Manager on 127.0.0.1 (tests/support/fake_arm.py): paging, throttling, permission,
 missing resources, server errors; `catalog refresh` and `quota --live` end to end."""
 
@@ -9,9 +9,9 @@ import os
 
 import pytest
 
-from foundry_kit.cli import main as cli
-from foundry_kit.errors import KitError
-from foundry_kit.live import client
+from foundry_estate.cli import main as cli
+from foundry_estate.errors import KitError
+from foundry_estate.live import client
 from support import arm_spec
 from support.fake_arm import SUBSCRIPTION, account, deployment
 

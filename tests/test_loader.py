@@ -2,8 +2,8 @@
 
 import pytest
 
-from foundry_kit.errors import KitError, Position
-from foundry_kit.manifest.loader import MAX_ALIAS_EXPANSION, load, load_stack_config
+from foundry_estate.errors import KitError, Position
+from foundry_estate.manifest.loader import MAX_ALIAS_EXPANSION, load, load_stack_config
 
 
 def write(tmp_path, name: str, text: str) -> str:
@@ -94,7 +94,7 @@ def test_stack_config(tmp_path) -> None:
 @pytest.mark.parametrize("manifest", ["stacks/prod.yaml", "stacks/dev.yaml", "tests/examples/valid/anchors-and-merge-keys.yaml"])
 def test_libyaml_and_the_python_parser_read_the_same_document(manifest, monkeypatch) -> None:
     """The fast path (libyaml) must give exactly what PyYAML's own parser gives: values and positions."""
-    from foundry_kit.manifest import loader
+    from foundry_estate.manifest import loader
 
     assert loader._FastLoader.__mro__[1] is not __import__("yaml").SafeLoader, "PyYAML without libyaml"
     fast = load(manifest)
@@ -140,7 +140,7 @@ def test_outside_a_project_extends_stays_in_the_manifest_s_directory(tmp_path) -
 
 
 def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path, monkeypatch) -> None:
-    from foundry_kit.manifest import loader
+    from foundry_estate.manifest import loader
 
     monkeypatch.setattr(loader, "MAX_FILE_BYTES", 1024 * 1024)
     path = write(tmp_path, "big.yaml", "a: [" + "1, " * 400_000 + "1]\n")

@@ -1,4 +1,4 @@
-"""`foundry-kit plan`: the offline plan of the example stacks, its JSON and its errors."""
+"""`foundry-estate plan`: the offline plan of the example stacks, its JSON and its errors."""
 
 import io
 import json
@@ -7,12 +7,12 @@ import shutil
 
 import pytest
 
-from foundry_kit.cli import main as cli
+from foundry_estate.cli import main as cli
 from support.examples import REPO
-from foundry_kit.preview.engine import UNKNOWN
-from foundry_kit.preview.plan import plan_document, plan_stack
-from foundry_kit.cli.plan_report import text
-from foundry_kit.project.stacks import discover
+from foundry_estate.preview.engine import UNKNOWN
+from foundry_estate.preview.plan import plan_document, plan_stack
+from foundry_estate.cli.plan_report import text
+from foundry_estate.project.stacks import discover
 from support.examples import EXAMPLE_STACKS, copy_examples
 from support.golden import assert_matches_golden, assert_text_matches_golden
 

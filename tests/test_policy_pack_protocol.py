@@ -5,7 +5,7 @@ reported level), Analyze per custom resource (its inputs), AnalyzeStack (every r
 outputs). The resources are those the real program registers (the mock engine), shaped per
 engine state as pulumi-azure-native shapes them (`support/engine_states.py`).
 
-The pack's violations (rule id, level, object, message) must equal `foundry-kit validate`'s
+The pack's violations (rule id, level, object, message) must equal `foundry-estate validate`'s
 for every rule, in dev and prod, Claude included; a compliant stack's first preview (outputs
 of a create) must pass. Each pack process starts once per module (slow on shared cores).
 """
@@ -20,9 +20,9 @@ from typing import Iterator
 import pytest
 from pulumi.runtime.proto import analyzer_pb2
 
-from foundry_kit.guardrails import ENVIRONMENT_KEY, load_guardrails
-from foundry_kit.guardrails.pack import PACK_NAME
-from foundry_kit.preview.engine import Graph, run_function, run_program
+from foundry_estate.guardrails import ENVIRONMENT_KEY, load_guardrails
+from foundry_estate.guardrails.pack import PACK_NAME
+from foundry_estate.preview.engine import Graph, run_function, run_program
 from support.engine_states import STATES, engine_view
 from support.policy_host import Pack, handshake_and_configure_stack, plugin_version, running_pack, violations
 from support.verdicts import Verdict, pack_verdicts, validator_verdicts

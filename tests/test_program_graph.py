@@ -7,7 +7,7 @@ import pytest
 
 from support.golden import assert_matches_golden, graph_document
 from support.examples import REPO
-from foundry_kit.preview.engine import Graph, run_program
+from foundry_estate.preview.engine import Graph, run_program
 
 GOLDEN = os.path.join(REPO, "tests", "golden")
 STACKS = ["dev", "prod"]

@@ -1,4 +1,4 @@
-"""A team's own project: `foundry-kit init` writes it, `stack new` adds stacks that collide with
+"""A team's own project: `foundry-estate init` writes it, `stack new` adds stacks that collide with
 none, `stack list` orders them for deploys, and this repository is what `init` writes for
 project `foundry-kit` (its first consumer)."""
 
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from foundry_kit.cli import main as cli
-from foundry_kit.manifest.loader import load, load_stack_config
-from foundry_kit.project.new_stack import names_of
-from foundry_kit.project.scaffold import render
-from foundry_kit.project.stacks import discover
+from foundry_estate.cli import main as cli
+from foundry_estate.manifest.loader import load, load_stack_config
+from foundry_estate.project.new_stack import names_of
+from foundry_estate.project.scaffold import render
+from foundry_estate.project.stacks import discover
 
 REPO = Path(__file__).resolve().parent.parent
 # The repository's own files that `init` writes; its requirements.txt, Makefile, README and
@@ -23,24 +23,24 @@ REPO = Path(__file__).resolve().parent.parent
 SAME_AS_INIT = ["Pulumi.yaml", "__main__.py", "policy/__main__.py", "policy/PulumiPolicy.yaml", "policy/guardrails.yaml"]
 
 
-def test_this_repository_is_what_init_writes_for_project_foundry_kit() -> None:
+def test_this_repository_is_what_init_writes_for_project_foundry_estate() -> None:
     rendered = render("foundry-kit")
     workflows = sorted(p.relative_to(REPO).as_posix() for p in (REPO / ".github" / "workflows").glob("*.yml"))
     templates = sorted(path for path in rendered if path.startswith(".github/workflows/"))
     assert workflows == templates, (
         "every workflow of this repository is one `init` writes a team: copy a new workflow into "
-        f"foundry_kit/project/templates/workflows/ (repository: {workflows}, templates: {templates})")
+        f"foundry_estate/project/templates/workflows/ (repository: {workflows}, templates: {templates})")
     for path in SAME_AS_INIT + workflows:
         assert (REPO / path).read_text(encoding="utf-8") == rendered[path], (
-            f"{path} differs from what `foundry-kit init --project foundry-kit` writes "
-            f"(foundry_kit/project/templates/): change both")
+            f"{path} differs from what `foundry-estate init --project foundry-kit` writes "
+            f"(foundry_estate/project/templates/): change both")
 
 
 def test_init_writes_a_project_that_plans_under_its_own_name(tmp_path, monkeypatch, capsys) -> None:
     assert cli.main(["init", str(tmp_path / "team"), "--project", "Contoso_AI"]) == 0
     project = tmp_path / "team"
     assert (project / "Pulumi.yaml").read_text().startswith("name: Contoso_AI\n")
-    assert (project / "requirements.txt").read_text() == f"foundry-kit=={cli.__version__}\n"
+    assert (project / "requirements.txt").read_text() == f"foundry-estate=={cli.__version__}\n"
     assert load_stack_config(str(project / "stacks" / "Pulumi.dev.yaml"))["foundry-kit:environment"] == "dev"
     assert load(str(project / "stacks" / "dev.yaml")).data["accounts"]["core"]["name"] == "aif-contoso-ai-dev"
     monkeypatch.chdir(project)

@@ -1,6 +1,6 @@
 """Property-based tests: whatever a user writes, the kit answers with a `KitError` or a manifest.
 
-The contract under test (see `foundry_kit/errors.py`): every failure a user can cause is a
+The contract under test (see `foundry_estate/errors.py`): every failure a user can cause is a
 `KitError` whose problems each point at a real place, a 1-based line and column in the
 file the user named or in a file that file `extends`. Anything else that escapes
 `load` / `validate` is a bug in the kit.
@@ -40,10 +40,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from foundry_kit.errors import KitError
-from foundry_kit.manifest.loader import load
-from foundry_kit.manifest.model import Manifest
-from foundry_kit.validate import Validated, load_manifest, validate
+from foundry_estate.errors import KitError
+from foundry_estate.manifest.loader import load
+from foundry_estate.manifest.model import Manifest
+from foundry_estate.validate import Validated, load_manifest, validate
 
 REPO = Path(__file__).resolve().parent.parent
 STACKS = REPO / "stacks"

@@ -1,4 +1,4 @@
-"""One test per assumption foundry_kit/pulumi_sdk.py makes about the Pulumi SDK's internals, so
+"""One test per assumption foundry_estate/pulumi_sdk.py makes about the Pulumi SDK's internals, so
 that an upgrade which breaks one fails here, by name."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 import pulumi
 from google.protobuf import struct_pb2
 
-from foundry_kit import pulumi_sdk
-from foundry_kit.preview.engine import run_function
+from foundry_estate import pulumi_sdk
+from foundry_estate.preview.engine import run_function
 
 
 class _Echo(pulumi_sdk.Mocks):
@@ -149,6 +149,6 @@ def test_a_mock_call_answers_its_result_and_a_list_of_failures() -> None:
     """FoundryMocks.call answers (result, failures); the SDK iterates the failures."""
     from pulumi_azure_native import authorization
 
-    from foundry_kit.preview.engine import SUBSCRIPTION
+    from foundry_estate.preview.engine import SUBSCRIPTION
     graph = run_function(lambda: pulumi.export("subscription", authorization.get_client_config_output().subscription_id), "s")
     assert graph.outputs == {"subscription": SUBSCRIPTION}

@@ -1,5 +1,5 @@
-"""`foundry-kit quota`: capacity added up over the stacks of one subscription, against budgets
-(and the same check in `foundry-kit validate`); `--live` on fake Azure lists; no network."""
+"""`foundry-estate quota`: capacity added up over the stacks of one subscription, against budgets
+(and the same check in `foundry-estate validate`); `--live` on fake Azure lists; no network."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from foundry_kit.cli import main as cli
+from foundry_estate.cli import main as cli
 from support.examples import copy_examples
-from foundry_kit.live import client as live
+from foundry_estate.live import client as live
 
 SUBSCRIPTION = "11111111-2222-3333-4444-555555555555"
 GUARDRAILS = """version: 1
@@ -181,4 +181,4 @@ def test_without_the_live_extra_the_live_commands_say_how_to_install_it(project,
         monkeypatch.setitem(sys.modules, module, None)  # an import of any of them fails, installed or not
     assert cli.main(argv) == 1
     err = capsys.readouterr().err
-    assert "the live commands need the optional extra 'live'" in err and "pip install 'foundry-kit[live]'" in err
+    assert "the live commands need the optional extra 'live'" in err and "pip install 'foundry-estate[live]'" in err

@@ -4,9 +4,9 @@ import random
 
 import yaml
 
-from foundry_kit.manifest.loader import load
+from foundry_estate.manifest.loader import load
 from support.golden import graph_document
-from foundry_kit.preview.engine import run_program
+from foundry_estate.preview.engine import run_program
 from support.manifests import shuffled
 
 

@@ -1,21 +1,21 @@
 """What makes `pulumi up` replace a resource comes from the ARM specifications, derived as
 pulumi-azure-native derives it (tests/support/replacements.py cites its source); the package
-carries the derived table (foundry_kit/azure/replace_on_change.json), which must agree."""
+carries the derived table (foundry_estate/azure/replace_on_change.json), which must agree."""
 
 import json
 import os
 
-from foundry_kit.azure import resource_types as types
-from foundry_kit.preview.engine import REPO
+from foundry_estate.azure import resource_types as types
+from foundry_estate.preview.engine import REPO
 from support.replacements import derived_table, replace_on_change
 
-TABLE = os.path.join(REPO, "foundry_kit", "azure", "replace_on_change.json")
+TABLE = os.path.join(REPO, "foundry_estate", "azure", "replace_on_change.json")
 
 
 def test_the_packaged_table_is_what_the_vendored_specs_derive() -> None:
     with open(TABLE, encoding="utf-8") as handle:
         assert json.load(handle) == derived_table(), (
-            "the specs and foundry_kit/azure/replace_on_change.json disagree: regenerate it from "
+            "the specs and foundry_estate/azure/replace_on_change.json disagree: regenerate it from "
             "support.replacements.derived_table()")
 
 

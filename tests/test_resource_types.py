@@ -1,4 +1,4 @@
-"""The type table (foundry_kit/azure/resource_types.py): one entry per Azure resource type the
+"""The type table (foundry_estate/azure/resource_types.py): one entry per Azure resource type the
 kit registers, consistent with itself and with the vendored ARM specs."""
 
 import json
@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from foundry_kit.azure import resource_types as types
-from foundry_kit.preview.engine import REPO, run_program
-from foundry_kit.project.stacks import discover
+from foundry_estate.azure import resource_types as types
+from foundry_estate.preview.engine import REPO, run_program
+from foundry_estate.project.stacks import discover
 from support import arm_spec
 from support.arm_spec import SPEC_ROOT
 

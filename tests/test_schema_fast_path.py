@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from foundry_kit.errors import KitError
-from foundry_kit.manifest import schema
-from foundry_kit.manifest.loader import load
+from foundry_estate.errors import KitError
+from foundry_estate.manifest import schema
+from foundry_estate.manifest.loader import load
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = sorted((REPO / "tests" / "examples").glob("*/*.yaml")) + sorted((REPO / "stacks").glob("*.yaml"))

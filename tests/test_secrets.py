@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from foundry_kit.cli import main as cli
-from foundry_kit.manifest.checks.secrets import secret_kind
+from foundry_estate.cli import main as cli
+from foundry_estate.manifest.checks.secrets import secret_kind
 
 REPO = Path(__file__).resolve().parent.parent
 CASE = REPO / "tests" / "examples" / "invalid" / "secrets-in-values.yaml"  # its exact messages: secrets-in-values.expected

@@ -6,8 +6,8 @@ import pulumi
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from foundry_kit.components.serial import WriteQueue
-from foundry_kit.preview.engine import FoundryMocks, RecordingMonitor
+from foundry_estate.components.serial import WriteQueue
+from foundry_estate.preview.engine import FoundryMocks, RecordingMonitor
 
 LINKS = 1_200  # past the ~1,000 links where plain `depends_on` chains raise RecursionError in the SDK
 

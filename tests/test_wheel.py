@@ -36,9 +36,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", dist,
         REPO, cwd=dist)
-    (wheel,) = dist.glob("foundry_kit-*.whl")
+    (wheel,) = dist.glob("foundry_estate-*.whl")
     tops = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist()}
-    assert {top for top in tops if not top.endswith(".dist-info")} == {"foundry_kit"}, tops
+    assert {top for top in tops if not top.endswith(".dist-info")} == {"foundry_estate"}, tops
     environment = tmp_path_factory.mktemp("venv")
     venv.create(environment, with_pip=True)
     purelib = subprocess.run([environment / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
@@ -49,11 +49,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_wheel_runs_a_new_project_outside_the_repository(installed: Path, tmp_path: Path) -> None:
-    kit = installed / "foundry-kit"
-    where = run(installed / "python", "-c", "import foundry_kit, foundry_kit.components; print(foundry_kit.__file__)",
+    kit = installed / "foundry-estate"
+    where = run(installed / "python", "-c", "import foundry_estate, foundry_estate.components; print(foundry_estate.__file__)",
                 cwd=tmp_path)
     assert "site-packages" in where and not where.startswith(str(REPO)), where
-    assert run(kit, "--version", cwd=tmp_path) == "foundry-kit 0.1.0\n"
+    assert run(kit, "--version", cwd=tmp_path) == "foundry-estate 0.1.0\n"
     assert "init" in run(kit, "--help", cwd=tmp_path)
 
     run(kit, "init", "team", "--project", "team-ai", cwd=tmp_path)

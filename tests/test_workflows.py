@@ -140,7 +140,7 @@ class TestPullRequest:
         return matches[0]
 
     def diff_step(self):
-        return self.step(lambda step: "foundry-kit diff" in step.get("run", ""))
+        return self.step(lambda step: "foundry-estate diff" in step.get("run", ""))
 
     def test_triggers_and_concurrency(self):
         assert {"pull_request", "workflow_dispatch"} <= set(triggers(self.workflow))
@@ -149,9 +149,9 @@ class TestPullRequest:
     def test_runs_validate_tests_and_diff(self):
         run = scripts(self.job())
         assert "make install-test" in run
-        assert "foundry-kit validate --format github" in run
+        assert "foundry-estate validate --format github" in run
         assert re.search(r"^\s*make test\b", run, re.M), "the README's test command, make test"
-        assert re.search(r"foundry-kit diff --base \"origin/\$BASE_REF\" --format markdown", run)
+        assert re.search(r"foundry-estate diff --base \"origin/\$BASE_REF\" --format markdown", run)
         assert "github.base_ref" in self.diff_step()["env"]["BASE_REF"]
 
     def test_full_history_for_the_base_ref(self):
@@ -173,10 +173,10 @@ class TestPullRequest:
     @pytest.mark.skipif(shutil.which("bash") is None, reason="the step's script is bash")
     @pytest.mark.parametrize("code, fails", [(0, False), (2, False), (1, True), (3, True), (4, True)])
     def test_diff_exit_codes(self, tmp_path, code, fails):
-        """Runs the diff step's script with a stand-in foundry-kit that exits with `code`."""
-        fake = tmp_path / "bin" / "foundry-kit"
+        """Runs the diff step's script with a stand-in foundry-estate that exits with `code`."""
+        fake = tmp_path / "bin" / "foundry-estate"
         fake.parent.mkdir()
-        fake.write_text(f"#!/bin/sh\necho '## foundry-kit diff'\necho \"args: $*\"\nexit {code}\n")
+        fake.write_text(f"#!/bin/sh\necho '## foundry-estate diff'\necho \"args: $*\"\nexit {code}\n")
         fake.chmod(0o755)
         env = {**os.environ, "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}",
                "BASE_REF": "main", "REPORT": str(tmp_path / "report.md"),
@@ -241,7 +241,7 @@ class TestDeploy:
         assert job["strategy"]["fail-fast"] is True, "a failed stack stops the stacks after it"
         assert jobs["stacks"]["uses"] == "./.github/workflows/stacks.yml"
         checks = "\n".join(scripts(jobs[need]) for need in needs_of(job) if "steps" in jobs[need])
-        assert "foundry-kit validate" in checks and re.search(r"^\s*make test\b", checks, re.M)
+        assert "foundry-estate validate" in checks and re.search(r"^\s*make test\b", checks, re.M)
 
     def test_each_stack_in_its_environment_one_update_at_a_time(self):
         _, job = self.deploy_job()
@@ -283,10 +283,10 @@ class TestDrift:
     @pytest.mark.skipif(shutil.which("bash") is None, reason="the step's script is bash")
     @pytest.mark.parametrize("code, fails", [(0, False), (2, False), (1, True), (3, True)])
     def test_drift_exit_codes(self, tmp_path, code, fails):
-        self._fake(tmp_path, "foundry-kit", f"#!/bin/sh\necho \"## drift $*\"\nexit {code}\n")
+        self._fake(tmp_path, "foundry-estate", f"#!/bin/sh\necho \"## drift $*\"\nexit {code}\n")
         env = {**os.environ, "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}", "STACK": "prod",
                "GITHUB_OUTPUT": str(tmp_path / "output"), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
-        result = subprocess.run(["bash", "-eo", "pipefail", "-c", self.step("drift", "foundry-kit drift")["run"]],
+        result = subprocess.run(["bash", "-eo", "pipefail", "-c", self.step("drift", "foundry-estate drift")["run"]],
                                 cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
         assert (result.returncode != 0) == fails, result.stdout + result.stderr
         assert (tmp_path / "summary.md").read_text() == "## drift drift --stack prod --format markdown\n"
@@ -315,10 +315,10 @@ class TestDrift:
 class TestStacks:
     workflow = load("stacks.yml") if (WORKFLOWS / "stacks.yml").exists() else {}
 
-    def test_a_reusable_workflow_whose_output_is_foundry_kit_stack_list(self):
+    def test_a_reusable_workflow_whose_output_is_foundry_estate_stack_list(self):
         assert "workflow_call" in triggers(self.workflow)
         (job,) = self.workflow["jobs"].values()
-        assert "foundry-kit stack list --format json" in scripts(job)
+        assert "foundry-estate stack list --format json" in scripts(job)
         assert triggers(self.workflow)["workflow_call"]["outputs"]["stacks"]["value"] == "${{ jobs.list.outputs.stacks }}"
 
     @pytest.mark.skipif(shutil.which("bash") is None, reason="the step's script is bash")
@@ -326,12 +326,12 @@ class TestStacks:
         """The step's script with the real kit, in this repository: the output is the JSON matrix."""
         (job,) = self.workflow["jobs"].values()
         (step,) = [step for step in steps(job) if step.get("id") == "list"]
-        script = step["run"].replace(".venv/bin/foundry-kit", f"{sys.executable} -m foundry_kit.cli")
+        script = step["run"].replace(".venv/bin/foundry-estate", f"{sys.executable} -m foundry_estate.cli")
         env = {**os.environ, "GITHUB_OUTPUT": str(tmp_path / "output")}
         result = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=REPO, env=env,
                                 capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stderr
-        from foundry_kit.project.stacks import deploy_order, discover
+        from foundry_estate.project.stacks import deploy_order, discover
 
         names = [stack.name for stack in deploy_order(discover(str(REPO)))]
         (line,) = (tmp_path / "output").read_text().splitlines()

@@ -1,7 +1,7 @@
 """The official ARM REST specifications (vendored in tests/data/arm-spec), as a checker of what the kit sends.
 
 `problems(type, inputs)` turns a resource's Pulumi inputs into the PUT azure-native makes to the
-operation its entry in the type table names (foundry_kit/azure/resource_types.py): path
+operation its entry in the type table names (foundry_estate/azure/resource_types.py): path
 parameters apart, SDK names turned into wire names (`x-ms-client-name`) and flattened
 properties put back where the spec has them (`x-ms-client-flatten`), the rest as the JSON body.
 It lists every way that request departs from the spec: path parameters against their patterns
@@ -26,7 +26,7 @@ from jsonschema import Draft4Validator, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from foundry_kit.azure import resource_types as types
+from foundry_estate.azure import resource_types as types
 
 if TYPE_CHECKING:
     from referencing._core import Resolver
@@ -68,7 +68,7 @@ def problems(type_: str, inputs: dict[str, Any]) -> list[str]:
         type_, inputs = as_typed(inputs)
     entry = types.of(type_)
     if entry is None:
-        return [f"{type_}: no entry in the type table (foundry_kit/azure/resource_types.py)"]
+        return [f"{type_}: no entry in the type table (foundry_estate/azure/resource_types.py)"]
     spec = entry.arm
     file = os.path.join(SPEC_ROOT, spec.file)
     body = to_wire(inputs)

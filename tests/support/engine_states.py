@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
 
-from foundry_kit.azure import resource_types as types
-from foundry_kit.preview.engine import SUBSCRIPTION, UNKNOWN, Graph, Registration
+from foundry_estate.azure import resource_types as types
+from foundry_estate.preview.engine import SUBSCRIPTION, UNKNOWN, Graph, Registration
 from support.arm_spec import SPEC_ROOT, _follow, _load, _placeholders, _properties, _registry, _uri
 
 STATES = ("inputs", "create", "update", "applied")

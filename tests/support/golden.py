@@ -6,7 +6,7 @@ import json
 import os
 from typing import Any
 
-from foundry_kit.preview.engine import Graph
+from foundry_estate.preview.engine import Graph
 
 
 def graph_document(graph: Graph) -> dict[str, Any]:

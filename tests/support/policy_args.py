@@ -2,7 +2,7 @@
 constructors (public, but not a documented test API, and their positional signatures have
 grown over releases), so a change there is fixed here only.
 
-`stack_args(graph)` turns what the mock engine recorded (`foundry_kit.preview.engine.run_program`)
+`stack_args(graph)` turns what the mock engine recorded (`foundry_estate.preview.engine.run_program`)
 into the `StackValidationArgs` a stack policy receives: properties behind the SDK's
 unknown-checking proxy, values unknown until apply as the SDK's unknown sentinels, parents and
 dependencies as resource objects, `protect` in the resource options.
@@ -16,7 +16,7 @@ from pulumi_policy import (Policy, PolicyCustomTimeouts, PolicyResource, PolicyR
                            StackValidationPolicy)
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
-from foundry_kit.preview.engine import UNKNOWN, Graph
+from foundry_estate.preview.engine import UNKNOWN, Graph
 from support.engine_states import EngineResource
 
 

@@ -20,7 +20,7 @@ import os
 import re
 from typing import Any
 
-from foundry_kit.azure import resource_types as types
+from foundry_estate.azure import resource_types as types
 from support.arm_spec import SPEC_ROOT, _load
 
 _PROVIDER_SETTINGS = ("subscriptionId",)
@@ -135,7 +135,7 @@ def refused_in_place(type_: str) -> list[str]:
 
 
 def derived_table() -> dict[str, Any]:
-    """The package's compact table (foundry_kit/azure/replace_on_change.json), derived anew."""
+    """The package's compact table (foundry_estate/azure/replace_on_change.json), derived anew."""
     derivable = operations()
     return {
         "source": "derived by tests/support/replacements.py from tests/data/arm-spec (pulumi-azure-native's rules)",

@@ -1,24 +1,24 @@
 """The two enforcement points' verdicts in one shape, (rule id, error | warning, object, message),
-so tests can hold the policy pack to what `foundry-kit validate` says."""
+so tests can hold the policy pack to what `foundry-estate validate` says."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from foundry_kit.azure.describe import is_deployment
-from foundry_kit.guardrails import Guardrails, guardrail_problems
-from foundry_kit.guardrails.facts import Ref
-from foundry_kit.guardrails.from_engine import ACCOUNT
-from foundry_kit.manifest.loader import load
-from foundry_kit.preview.engine import Graph
-from foundry_kit.validate import validate
+from foundry_estate.azure.describe import is_deployment
+from foundry_estate.guardrails import Guardrails, guardrail_problems
+from foundry_estate.guardrails.facts import Ref
+from foundry_estate.guardrails.from_engine import ACCOUNT
+from foundry_estate.manifest.loader import load
+from foundry_estate.preview.engine import Graph
+from foundry_estate.validate import validate
 
 SEVERITY = {"mandatory": "error", "advisory": "warning"}
 Verdict = tuple[str, str, Ref, str]  # rule id, error | warning, object, message
 
 
 def validator_verdicts(manifest_file: Path | str, environment: str, guardrails: Guardrails) -> list[Verdict]:
-    """What `foundry-kit validate` reports about objects, with each problem's manifest path turned
+    """What `foundry-estate validate` reports about objects, with each problem's manifest path turned
     into its object (a problem about the whole file, such as an environment the guardrails do
     not name, is not a rule's verdict and is left out)."""
     document = load(str(manifest_file))

@@ -1,0 +1,102 @@
+"""`foundry-estate import --resource-group RG [--account NAME]... --stack STACK`: read what runs in
+Azure and write it as the stack's manifest (`stacks/STACK.yaml`, and `stacks/Pulumi.STACK.yaml`
+with `foundry-kit:adopt: true` when absent), then validate it. What the manifest cannot express is
+listed on stderr with each resource's id."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+
+from foundry_estate.cli import live_options
+from foundry_estate.project.stacks import project_root
+from foundry_estate.errors import KitError, Problem
+from foundry_estate.guardrails import stack_environment
+from foundry_estate.live.estate import read_estate
+from foundry_estate.live.to_manifest import to_manifest
+from foundry_estate.manifest import writer
+from foundry_estate.manifest.loader import load_stack_config
+from foundry_estate.project.stacks import ADOPT_KEY, STACK_DIR, SUBSCRIPTION_KEY, Stack, display, program_config
+from foundry_estate.validate import load_manifest
+from foundry_estate.words import plural
+
+STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")  # what Pulumi accepts as a stack name
+
+
+def add_parser(verbs: argparse._SubParsersAction) -> None:
+    parser = verbs.add_parser("import", help="write a stack's manifest from what already runs in Azure",
+                              description="Read the Foundry accounts of a resource group (or the named ones) with their "
+                                          "deployments, content filters, blocklists and projects, and write "
+                                          "stacks/STACK.yaml in the manifest's vocabulary (and stacks/Pulumi.STACK.yaml, "
+                                          f"with {ADOPT_KEY}: true, when absent). What the manifest cannot express is "
+                                          "listed on stderr. Needs the extra 'live'.")
+    parser.add_argument("--resource-group", required=True, metavar="RG", help="the resource group to read")
+    parser.add_argument("--account", action="append", default=[], metavar="NAME",
+                        help="import only this account (repeatable; default: every account of the group)")
+    parser.add_argument("--stack", required=True, metavar="STACK", help="the stack to write")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing stacks/STACK.yaml")
+    live_options.add(parser, f"the subscription to read (default: {SUBSCRIPTION_KEY} of the stack's config)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not STACK_NAME.match(args.stack):
+        raise KitError([Problem.at(".", f"--stack {args.stack}: a stack name is letters, digits, '_', '.' or '-'")])
+    root = project_root()
+    manifest = os.path.join(root, STACK_DIR, f"{args.stack}.yaml")
+    config = os.path.join(root, STACK_DIR, f"Pulumi.{args.stack}.yaml")
+    if os.path.exists(manifest) and not args.force:
+        raise KitError([Problem.at(display(manifest), "exists: import writes a new manifest; pass --force to replace it "
+                                                      "(review the difference with git diff)")])
+    stack = Stack(args.stack, display(config) if os.path.exists(config) else "", display(manifest))
+    azure = live_options.connect(args, stack)
+    estate = read_estate(azure, args.resource_group, args.account)
+    imported = to_manifest(estate)
+    header = (f"Imported by `foundry-estate import` from resource group {estate.resource_group} "
+              f"(subscription {estate.subscription}).\nReview it; what it could not express was listed on stderr.")
+    writer.write(manifest, writer.manifest_text(imported.data, header))
+    print(f"wrote {display(manifest)}: {_counts(imported.data)}")
+    if not os.path.exists(config):
+        settings = {SUBSCRIPTION_KEY: estate.subscription, ADOPT_KEY: True}
+        if "location" in imported.data:
+            settings = {"azure-native:location": imported.data["location"], **settings}
+        writer.write(config, writer.stack_config_text(settings, (
+            f"Pulumi config of stack {args.stack}, written by `foundry-estate import`.\n"
+            f"{ADOPT_KEY}: the first `pulumi up` imports the existing resources instead of creating them;\n"
+            "remove it after that `pulumi up` (README, Adopting an existing estate).")))
+        print(f"wrote {display(config)} ({ADOPT_KEY}: true)")
+    elif load_stack_config(config).get(ADOPT_KEY) is not True:
+        print(f"{display(config)} exists and is left alone: add `{ADOPT_KEY}: true` under config before the first "
+              "`pulumi up`, so that Pulumi imports the existing resources instead of creating them", file=sys.stderr)
+    for note in imported.notes:
+        print(f"not expressed in the manifest: {note}", file=sys.stderr)
+    load_manifest(display(manifest))  # the schema, cross-checks and catalog: a KitError (exit 1) if not valid
+    _guardrails(Stack(args.stack, display(config), display(manifest)))
+    print(f"next: foundry-estate plan --stack {args.stack} (every resource shows as an import)")
+    return 0
+
+
+def _counts(data: dict) -> str:
+    accounts = data.get("accounts", {})
+    deployments = sum(len(a.get("deployments", {})) for a in accounts.values())
+    projects = sum(len(a.get("projects", {})) for a in accounts.values())
+    return ", ".join((plural(len(accounts), "account"), plural(deployments, "deployment"),
+                      plural(len(data.get("contentFilters", {})), "content filter"),
+                      plural(len(data.get("blocklists", {})), "blocklist"), plural(projects, "project")))
+
+
+def _guardrails(stack: Stack) -> None:
+    """The estate held to the stack's guardrails: what it breaks is reported, not refused (it is
+    what Azure has); `plan` and `pulumi up` refuse it until the manifest or the guardrails change."""
+    environment = stack_environment(stack.name, program_config(stack))
+    try:
+        validated = load_manifest(stack.manifest_file, environment=environment)
+    except KitError as error:
+        print(f"the estate breaks guardrails of environment {environment} (policy/guardrails.yaml); plan and "
+              "`pulumi up` refuse it until the manifest or the guardrails change:", file=sys.stderr)
+        print(error, file=sys.stderr)
+        return
+    for warning in validated.warnings:
+        print(warning, file=sys.stderr)

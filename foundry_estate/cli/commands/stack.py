@@ -1,0 +1,58 @@
+"""`foundry-estate stack list` (the stacks in deploy order, for the workflows' matrices) and
+`foundry-estate stack new NAME [--from STACK] [--environment ENV]` (a stack that collides with none)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from foundry_estate.project.stacks import project_root
+from foundry_estate.cli.report import REPORTERS, FileResult
+from foundry_estate.guardrails.environment import environment_of, stack_environment
+from foundry_estate.manifest.loader import load_stack_config
+from foundry_estate.project.new_stack import create
+from foundry_estate.project.stacks import deploy_order, discover
+from foundry_estate.validate import load_manifest
+from foundry_estate.errors import KitError
+
+
+def add_parser(verbs: argparse._SubParsersAction) -> None:
+    parser = verbs.add_parser("stack", help="list the stacks, or add one",
+                              description="The project's stacks: every stacks/Pulumi.<stack>.yaml.")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="the stacks in deploy order (foundry-kit:deployOrder), with their environment")
+    listing.add_argument("--format", choices=("text", "json"), default="text",
+                         help="json: [{stack, environment}], the workflows' matrix (default: text)")
+    listing.set_defaults(run=run_list)
+    new = actions.add_parser("new", help="add a stack: its manifest and Pulumi config, with names no stack uses",
+                             description="Copy a stack's manifest and Pulumi config into stacks/NAME.yaml and "
+                                         "stacks/Pulumi.NAME.yaml, renaming its Azure names so that none collides "
+                                         "with another stack's, then validate it.")
+    new.add_argument("name", metavar="NAME", help="the new stack")
+    new.add_argument("--from", dest="source", metavar="STACK", help="the stack to copy (default: dev, else the first)")
+    new.add_argument("--environment", metavar="ENV", help="its guardrails environment (default: the copied stack's)")
+    new.set_defaults(run=run_new)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    stacks = [{"stack": stack.name,
+               "environment": stack_environment(stack.name, load_stack_config(stack.config_file))}
+              for stack in deploy_order(discover(project_root()))]
+    if args.format == "json":
+        print(json.dumps(stacks, separators=(",", ":")))
+    else:
+        for entry in stacks:
+            print(f"{entry['stack']}\t{entry['environment']}")
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    manifest, config = create(project_root(), args.name, args.source, args.environment)
+    print(f"wrote {manifest} and {config}")
+    try:
+        result = FileResult(manifest, list(load_manifest(manifest, environment=environment_of(manifest)).warnings))
+    except KitError as error:
+        result = FileResult(manifest, list(error.problems))
+    REPORTERS["text"]([result], sys.stdout)
+    return 0 if result.valid else 1

@@ -1,0 +1,108 @@
+"""`foundry-estate validate [FILE...]`: every problem of every manifest, at once."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Callable
+
+from foundry_estate.catalog.checks import DEFAULT_HORIZON_DAYS, CatalogOptions
+from foundry_estate.cli.report import REPORTERS, FileResult
+from foundry_estate.errors import KitError, Problem
+from foundry_estate.guardrails.environment import environment_of, stack_environments
+from foundry_estate.manifest.document import Document
+from foundry_estate.manifest.loader import load
+from foundry_estate.manifest.model import Manifest
+from foundry_estate.project.quota import StackManifest, shared_problems, shared_use
+from foundry_estate.project.shared_checks import shared_account_problems
+from foundry_estate.project.stacks import Stack, discover, find_root, subscription_of
+from foundry_estate.validate import validate
+
+
+def add_parser(verbs: argparse._SubParsersAction) -> None:
+    parser = verbs.add_parser("validate", help="check manifests against the schema and the kit's rules",
+                              description="Check manifests (default: the manifest of every stack in stacks/).")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="manifests to check")
+    parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="report format (default: text)")
+    parser.add_argument("--strict", action="store_true", help="models missing from the catalog are errors, not warnings (an unknown version of a known model, or a known model under another format, always is)")
+    parser.add_argument("--horizon", type=_days, default=DEFAULT_HORIZON_DAYS, metavar="DAYS",
+                        help=f"warn about model versions that retire within DAYS days (default: {DEFAULT_HORIZON_DAYS})")
+    parser.add_argument("--environment", metavar="NAME",
+                        help="hold every file to the guardrails (policy/guardrails.yaml) of this environment "
+                             "(default: a stack's manifest gets its stack's; other files get none); "
+                             "a name the guardrails do not know is refused")
+    parser.add_argument("--allow-unknown-environment", action="store_true",
+                        help="accept an --environment the guardrails do not name: every rule applies as written "
+                             "(production's settings)")
+    parser.set_defaults(run=run)
+
+
+def _days(text: str) -> int:
+    if not text.isdecimal():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of days (0 or more)")
+    return int(text)
+
+
+def project_stacks(broken: list[Problem]) -> list[Stack]:
+    """Every stack of the project here; a stack file that cannot be read goes to `broken`."""
+    root = find_root()
+    if root is None:
+        raise KitError([Problem.at(".", "no Pulumi.yaml here or above: name the manifests to check")])
+    stacks = discover(root, broken)
+    if not stacks and not broken:
+        raise KitError([Problem.at(root, "no stacks/Pulumi.<stack>.yaml: name the manifests to check")])
+    return stacks
+
+
+@dataclass
+class Checked:
+    result: FileResult
+    document: Document | None = None  # when valid: what the shared checks read
+    manifest: Manifest | None = None
+
+
+def check(path: str, options: CatalogOptions, environment: Callable[[], str | None]) -> Checked:
+    """Load and validate `path` once (its environment asked only then: a wrong one is its problem)."""
+    try:
+        document = load(path)
+        validated = validate(document, options, environment())
+        return Checked(FileResult(path, list(validated.warnings)), document, validated.manifest)
+    except KitError as error:
+        return Checked(FileResult(path, list(error.problems)))
+
+
+def add_shared_problems(stacks: list[Stack], checked: dict[str, Checked]) -> None:
+    """The stacks of one subscription together within every budget and Azure's limits, and no two
+    stacks claiming one account (each manifest alone is checked already)."""
+    valid = [StackManifest(stack.name, subscription_of(stack), check.document, check.manifest)
+             for stack in stacks for check in [checked[stack.manifest_file]]
+             if check.document is not None and check.manifest is not None]
+    files = {stack.name: stack.manifest_file for stack in stacks}
+    for stack, problem in [*shared_problems(shared_use(valid)), *shared_account_problems(valid)]:
+        checked[files[stack]].result.problems.append(problem)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = CatalogOptions(horizon_days=args.horizon, strict=args.strict)
+    broken: list[Problem] = []
+    stacks = [] if args.files else project_stacks(broken)
+    paths = args.files or list(dict.fromkeys(stack.manifest_file for stack in stacks))
+    by_manifest = None if args.files else stack_environments(stacks)
+    if args.environment and not args.allow_unknown_environment:
+        for path in paths:  # a name the guardrails do not know is refused before anything is checked
+            environment_of(path, args.environment)
+
+    def environment(path: str) -> Callable[[], str | None]:
+        return lambda: environment_of(path, args.environment, allow_unknown=args.allow_unknown_environment,
+                                      by_manifest=by_manifest)
+
+    checked = {path: check(path, options, environment(path)) for path in paths}
+    if stacks:
+        add_shared_problems(stacks, checked)
+    results = [FileResult(file, list(problems)) for file, problems in groupby(sorted(broken), key=lambda p: p.position.file)]
+    results += [entry.result for entry in checked.values()]
+    REPORTERS[args.format](results, sys.stdout)
+    return 0 if all(result.valid for result in results) else 1

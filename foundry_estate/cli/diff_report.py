@@ -1,0 +1,137 @@
+"""Diffs for people (text, and markdown for a PR comment and the job summary) and for
+programs (JSON). The summary comes first; the property-level detail follows."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any, TextIO
+
+from foundry_estate.azure import describe
+from foundry_estate.preview.diff import (ABSENT, CREATE, DELETE, IMPORT, REPLACE, REPLACED_WITH, SYMBOLS, UPDATE, ResourceChange,
+                                     StackDiff)
+from foundry_estate.preview.summary import Sentence, summarize, value
+from foundry_estate.cli.plan_report import reading_order
+from foundry_estate.words import plural
+
+_ACTIONS = (CREATE, IMPORT, UPDATE, REPLACE, DELETE)
+_VERBS = {CREATE: "to create", IMPORT: "to import", UPDATE: "to update", REPLACE: "to replace", DELETE: "to delete"}
+_DETAIL_LIMIT = 200  # resources listed in detail per stack; the JSON has them all
+
+
+def counts(diff: StackDiff) -> str:
+    if diff.unchanged:
+        return "no changes (its manifest, config, guardrails and program are identical: not planned)"
+    if diff.removed:
+        return "stack removed (nothing in Azure changes)"
+    tally = Counter(change.action for change in diff.changes)
+    return ", ".join(f"{tally[a]} {_VERBS[a]}" for a in _ACTIONS if tally[a]) or "no changes"
+
+
+def _ordered(diff: StackDiff) -> list[ResourceChange]:
+    return sorted(diff.changes, key=lambda c: (c.resource.account or "", reading_order(c.resource)))
+
+
+def _heading(change: ResourceChange) -> str:
+    r = change.resource
+    title = describe.title(r.type, r.inputs, r.name)
+    if change.action == REPLACE and change.old and change.new and change.old.name != change.new.name:
+        title += f" (was {describe.title(change.old.type, change.old.inputs, change.old.name)})"
+    return f"{SYMBOLS[change.action]} {title}  [{r.name}]"
+
+
+def _detail(change: ResourceChange) -> list[str]:
+    lines = [_heading(change)]
+    for p in change.properties:
+        forced = "  (forces replacement)" if p.path in change.replaced_because else ""
+        lines.append(f"    {p.path}: {value(p.old)} → {value(p.new)}{forced}")
+    if REPLACED_WITH in change.replaced_because:
+        lines.append("    (replaced with its account)")
+    return lines
+
+
+def _warnings(diff: StackDiff) -> list[tuple[bool, str]]:
+    """What validation warns about in the changed manifest (a quota nothing uses now, an
+    advisory guardrail); a warning the base did not have is marked new."""
+    if not diff.head or not (diff.changes or diff.base is None):
+        return []
+    before = {(w.path, w.message) for w in diff.base.warnings} if diff.base else set()
+    return [((w.path, w.message) not in before, str(w)) for w in diff.head.warnings]
+
+
+def _marks(sentence: Sentence) -> str:
+    return ("⚠️ " if sentence.destructive else "") + ("🔓 " if sentence.weakens else "")
+
+
+def text(diffs: list[StackDiff], base: str, out: TextIO) -> None:
+    for diff in diffs:
+        print(f"Stack {diff.stack}: {counts(diff)} (against {base})", file=out)
+        for sentence in summarize(diff):
+            flags = [word for word, on in (("destructive", sentence.destructive), ("weakens a guardrail", sentence.weakens)) if on]
+            print(f"  {sentence}" + (f"  [{', '.join(flags)}]" if flags else ""), file=out)
+        for new, warning in _warnings(diff):
+            print(f"  {'(new) ' if new else ''}{warning}", file=out)
+        for change in _ordered(diff)[:_DETAIL_LIMIT]:
+            for line in _detail(change):
+                print(f"    {line}", file=out)
+        print(file=out)
+
+
+def markdown(diffs: list[StackDiff], base: str, out: TextIO) -> None:
+    changed = [d for d in diffs if d.changed]
+    print(f"## foundry-estate diff against `{base}`\n", file=out)
+    if not changed:
+        print("No changes to any stack: nothing in Azure changes.", file=out)
+        return
+    print("| stack | changes | destructive | weakens a guardrail |\n|---|---|---|---|", file=out)
+    for diff in diffs:
+        sentences = summarize(diff)
+        print(f"| {diff.stack} | {counts(diff)} | {'⚠️ yes' if diff.destructive else 'no'} | "
+              f"{'🔓 yes' if any(s.weakens for s in sentences) else 'no'} |", file=out)
+    for diff in changed:
+        print(f"\n### {diff.stack}\n", file=out)
+        for sentence in summarize(diff):
+            print(f"- {_marks(sentence)}**{sentence.subject}**"
+                  f"{' (' + ', '.join(sentence.accounts) + ')' if sentence.accounts else ''}: {sentence.text}", file=out)
+        for new, warning in _warnings(diff):
+            print(f"- ℹ️ {'**new** ' if new else ''}`{warning}`", file=out)
+        ordered = _ordered(diff)
+        if ordered:
+            print(f"\n<details><summary>{plural(len(ordered), 'resource')} in detail</summary>\n\n```diff", file=out)
+            for change in ordered[:_DETAIL_LIMIT]:
+                print("\n".join(_detail(change)), file=out)
+            if len(ordered) > _DETAIL_LIMIT:
+                print(f"... and {len(ordered) - _DETAIL_LIMIT} more (foundry-estate diff --format json lists them all)", file=out)
+            print("```\n</details>", file=out)
+    print("\n⚠️ destructive (a delete or replacement) · 🔓 weakens a guardrail · "
+          "offline plan under Pulumi's mock engine; `pulumi preview` against Azure is the final word", file=out)
+
+
+def _json_value(v: Any) -> Any:
+    return None if v is ABSENT else v
+
+
+def as_json(diffs: list[StackDiff], base: str, out: TextIO) -> None:
+    document = {
+        "base": base,
+        "changed": any(d.changed for d in diffs),
+        "destructive": any(d.destructive for d in diffs),
+        "stacks": [{
+            "stack": diff.stack,
+            "status": diff.status,
+            "counts": {a: sum(1 for c in diff.changes if c.action == a) for a in _ACTIONS},
+            "summary": [{"subject": s.subject, "accounts": list(s.accounts), "text": s.text,
+                         "destructive": s.destructive, "weakens": s.weakens} for s in summarize(diff)],
+            "changes": [{
+                "action": c.action, "type": c.resource.type, "urn": c.resource.urn,
+                "oldUrn": c.old.urn if c.old else None, "azureName": c.resource.azure_name,
+                "account": c.resource.account, "replacedBecause": list(c.replaced_because),
+                "properties": [{"path": p.path, "old": _json_value(p.old), "new": _json_value(p.new)} for p in c.properties],
+            } for c in sorted(diff.changes, key=lambda c: c.resource.urn)],
+        } for diff in diffs],
+    }
+    json.dump(document, out, indent=2, sort_keys=True)
+    out.write("\n")
+
+
+REPORTERS = {"text": text, "markdown": markdown, "json": as_json}

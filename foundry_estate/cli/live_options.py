@@ -1,0 +1,30 @@
+"""The options every live command takes (`--subscription`, `--arm-endpoint`) and the connection
+they make: one place, so `catalog refresh`, `quota --live`, `import` and `drift` read Azure alike."""
+
+from __future__ import annotations
+
+import argparse
+
+from foundry_estate.errors import KitError, Problem
+from foundry_estate.live import client as live
+from foundry_estate.project.stacks import SUBSCRIPTION_KEY, Stack, subscription_of
+
+
+def add(parser: argparse.ArgumentParser, subscription_help: str) -> None:
+    parser.add_argument("--subscription", metavar="ID", help=subscription_help)
+    parser.add_argument("--arm-endpoint", metavar="URL",
+                        help=f"Azure Resource Manager endpoint (default: ${live.ENDPOINT_VARIABLE}, else Azure's public "
+                             "cloud; sovereign clouds give theirs)")
+
+
+def subscription(args: argparse.Namespace, stack: Stack | None = None) -> str:
+    """--subscription, else the stack's `azure-native:subscriptionId`."""
+    found = args.subscription or (subscription_of(stack) if stack else None)
+    if not found:
+        where = f" or set {SUBSCRIPTION_KEY} in {stack.config_file}" if stack and stack.config_file else ""
+        raise KitError([Problem.at(".", f"which subscription to read: give --subscription ID{where}")])
+    return found
+
+
+def connect(args: argparse.Namespace, stack: Stack | None = None) -> live.AzureLists:
+    return live.connect(subscription(args, stack), args.arm_endpoint)

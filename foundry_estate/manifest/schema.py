@@ -1,0 +1,168 @@
+"""JSON Schema validation, translated into positioned problems a person can act on."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import lru_cache
+
+from typing import Any, Callable, Iterator, Mapping
+
+import fastjsonschema
+
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError
+
+from foundry_estate.manifest.document import Document
+from foundry_estate.errors import Problem
+from foundry_estate.shipped import SCHEMAS, shipped_file
+
+_JSON_TYPES = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
+               "object": "a mapping", "array": "a list", "null": "null"}
+
+
+# JSON Schema counts 500.0 as an integer; Azure and the quota sums must not see one.
+_ManifestValidator = validators.extend(Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)))
+
+
+@lru_cache(maxsize=None)
+def validator(name: str = "manifest") -> Draft202012Validator:
+    with open(shipped_file(SCHEMAS, f"{name}.schema.json"), encoding="utf-8") as handle:
+        return _ManifestValidator(json.load(handle))
+
+
+FAST_AFTER_VALUES = 20_000
+"""Values one process validates before it compiles fastjsonschema's validator (about 0.3 s, worth
+it only for many or large manifests)."""
+_validated = 0
+
+
+def schema_document(name: str = "manifest") -> Mapping[str, Any]:
+    """The JSON of `schemas/<name>.schema.json` (for rules that read their patterns and enums)."""
+    return _mapping(validator(name).schema)
+
+
+def _mapping(schema: Any) -> Mapping[str, Any]:
+    """A (sub)schema as a mapping (`true`/`false` schemas and unset ones read as empty)."""
+    return schema if isinstance(schema, Mapping) else {}
+
+
+def schema_problems(document: Document, schema: str = "manifest") -> list[Problem]:
+    """Every violation of `schemas/<schema>.schema.json`, in the kit's words and positions.
+
+    A valid document (the usual case) is recognised by fastjsonschema's compiled validator, an
+    order of magnitude faster than jsonschema; jsonschema walks only a document that is not, for
+    every error at once. fastjsonschema reads `1.0` as an integer (as JSON Schema drafts do; the
+    kit does not), so a document with a number that is not a plain integer goes the slow way."""
+    global _validated
+    _validated += len(document.positions)
+    if _validated > FAST_AFTER_VALUES and _plain_numbers(document) and _fast_valid(schema, document.data):
+        return []
+    problems: list[Problem] = []
+    for error in validator(schema).iter_errors(document.data):
+        problems.extend(_translate(document, error))
+    return problems
+
+
+def _plain_numbers(document: Document) -> bool:
+    return all(text.isdigit() for text in document.written.values())
+
+
+def _fast_valid(schema: str, data: Any) -> bool:
+    try:
+        _fast_validator(schema)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+@lru_cache(maxsize=None)
+def _fast_validator(name: str) -> Callable[[Any], Any]:
+    return fastjsonschema.compile(dict(schema_document(name)), use_formats=False, use_default=False)
+
+
+def _translate(document: Document, error: ValidationError) -> Iterator[Problem]:
+    path = tuple(error.absolute_path)
+    kind, value, schema = error.validator, error.instance, _mapping(error.schema)
+    if kind == "additionalProperties" and isinstance(value, dict):
+        known = sorted(schema.get("properties", {}))
+        for key in sorted(set(value) - set(known)):
+            yield document.problem(path + (key,), f"unknown key '{key}'{_suggest(key, known)}", prefer_key=True)
+    elif kind == "required":
+        missing = re.match(r"^'(.*)' is a required property$", error.message)
+        name = missing.group(1) if missing else error.message
+        yield document.problem(path, f"missing required key '{name}'", prefer_key=True)
+    elif "propertyNames" in error.relative_schema_path:
+        yield document.problem((*path, str(value)), f"'{value}' is not valid: expected {_rule(error)}", prefer_key=True)
+    elif kind in ("oneOf", "anyOf"):
+        yield from _translate_choice(document, error)
+    else:
+        yield document.problem(path, _message(error, document.written.get(path)))
+
+
+def _translate_choice(document: Document, error: ValidationError) -> Iterator[Problem]:
+    """For a value that may take several shapes, report against the shape the user chose."""
+    wanted = "object" if isinstance(error.instance, dict) else None
+    chosen = [inner for inner in error.context or [] if wanted and _mapping(inner.schema).get("type") == wanted
+              and len(inner.relative_schema_path) > 1]
+    if chosen:
+        for inner in chosen:
+            yield from _translate(document, inner)
+    else:
+        yield document.problem(tuple(error.absolute_path), f"{_show(error.instance)} is not valid: expected {_rule(error)}")
+
+
+def _message(error: ValidationError, written: str | None = None) -> str:
+    kind, value, schema = error.validator, error.instance, _mapping(error.schema)
+    if kind == "const" and error.absolute_path and error.absolute_path[-1] == "version":
+        hint = " (write it without quotes)" if value == "1" else ""
+        return f"unsupported manifest version {_show(value)}: this kit reads version 1{hint}"
+    if kind == "enum":
+        options = [str(option) for option in schema["enum"]]
+        if "x-rule" in schema:  # too many options to list
+            return f"{_show(value)} is not valid: expected {schema['x-rule']}{_suggest(str(value), options)}"
+        return f"{_show(value)} is not one of: {', '.join(options)}{_suggest(str(value), options)}"
+    if kind == "type":
+        expected = _JSON_TYPES.get(str(schema["type"]), str(schema["type"]))
+        quotable = schema["type"] == "string" and "pattern" not in schema and "anyOf" not in schema
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if quotable and number and written is not None and written != str(value):
+            return f"expected {expected}, got {written}, which YAML reads as the number {value}: write \"{written}\" in quotes"
+        hint = f' (write "{written or value}" in quotes)' if quotable and number else ""
+        return f"expected {expected}, got {_describe(value)}{hint}"
+    if kind == "pattern":
+        return f"{_show(value)} is not valid: expected {_rule(error)}"
+    if kind == "minProperties" and schema.get("minProperties") == 1:
+        return "must not be empty"
+    return error.message
+
+
+def _rule(error: ValidationError) -> str:
+    schema = _mapping(error.schema)
+    return schema.get("x-rule") or f"a value matching {schema.get('pattern', 'the schema')}"
+
+
+def _suggest(word: str, options: list[str]) -> str:
+    lowered = {option.lower(): option for option in options}
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.75)
+    return f" (did you mean '{lowered[close[0]]}'?)" if close else ""
+
+
+def _show(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else json.dumps(value, default=str)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {json.dumps(value)}"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    return f"the {type(value).__name__} {value}"

@@ -1,0 +1,154 @@
+"""Which manifest belongs to which Pulumi stack.
+
+Stack `dev` has its Pulumi config in `stacks/Pulumi.dev.yaml` and its manifest in
+`stacks/dev.yaml`, unless the config key `foundry-kit:manifest` names another file
+(relative to the project root).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from foundry_estate.errors import KitError, Position, Problem
+from foundry_estate.manifest.loader import load_project_file, load_stack_config
+
+CONFIG_KEY = "foundry-kit:manifest"
+SUBSCRIPTION_KEY = "azure-native:subscriptionId"
+ADOPT_KEY = "foundry-kit:adopt"  # true: the program imports what already exists (components/adoption.py)
+DEPLOY_ORDER_KEY = "foundry-kit:deployOrder"
+DEFAULT_DEPLOY_ORDER = 100  # a stack that does not say deploys after those that do
+STACK_DIR = "stacks"
+PROJECT_FILE = "Pulumi.yaml"
+PROGRAM_FILE = "__main__.py"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A Pulumi project: the directory of its Pulumi.yaml, its name, and its program file."""
+    root: str
+    name: str
+    program: str
+
+
+def load_project(root: str) -> Project:
+    """The project whose Pulumi.yaml is in `root` (its `main` option may move the program)."""
+    path = os.path.join(root, PROJECT_FILE)
+    data = load_project_file(path)
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise KitError([Problem(Position(display(path)), "name", "the project needs a name (name: my-project)")])
+    main = data.get("main")
+    program = os.path.join(root, main if isinstance(main, str) else "")
+    return Project(root, name.strip(), program if program.endswith(".py") else os.path.join(program, PROGRAM_FILE))
+
+
+def project_of(stack: Stack) -> Project | None:
+    """The project of `stack`: the nearest Pulumi.yaml above its config file (or its manifest),
+    else above the working directory; None outside any project."""
+    root = find_root(os.path.dirname(os.path.abspath(stack.config_file or stack.manifest_file))) or find_root()
+    return load_project(root) if root else None
+
+
+@dataclass(frozen=True)
+class Stack:
+    name: str
+    config_file: str
+    manifest_file: str
+
+
+def program_config(stack: Stack) -> dict[str, str]:
+    """The stack's Pulumi config as the program sees it, with the manifest as an absolute path.
+    Secure values cannot be decrypted offline and are left out: the kit's program reads none."""
+    config = {key: value if isinstance(value, str) else json.dumps(value)
+              for key, value in load_stack_config(stack.config_file).items()
+              if not (isinstance(value, dict) and "secure" in value)} if stack.config_file else {}
+    config[CONFIG_KEY] = os.path.abspath(stack.manifest_file)
+    return config
+
+
+def subscription_of(stack: Stack) -> str | None:
+    """The subscription the stack deploys to, when its Pulumi config says (`azure-native:subscriptionId`)."""
+    value = load_stack_config(stack.config_file).get(SUBSCRIPTION_KEY) if stack.config_file else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def deploy_order(stacks: list[Stack]) -> list[Stack]:
+    """The stacks in the order the repository deploys them: `foundry-kit:deployOrder` (a whole
+    number, smaller first; default 100), then by name."""
+    def key(stack: Stack) -> tuple[int, str]:
+        value = load_stack_config(stack.config_file).get(DEPLOY_ORDER_KEY) if stack.config_file else None
+        if value is None:
+            return DEFAULT_DEPLOY_ORDER, stack.name
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().lstrip("-").isdecimal():
+            raise KitError([Problem(Position(stack.config_file), DEPLOY_ORDER_KEY,
+                                    f"must be a whole number (smaller deploys first), not {value!r}")])
+        return int(value), stack.name
+    return sorted(stacks, key=key)
+
+
+def manifest_path(root: str, stack: str, configured: str | None) -> str:
+    """The manifest of `stack`, as a path relative to the working directory when possible."""
+    path = os.path.join(root, configured) if configured else os.path.join(root, STACK_DIR, f"{stack}.yaml")
+    return display(path)
+
+
+def find_root(start: str = ".") -> str | None:
+    """The nearest directory at or above `start` that holds a Pulumi.yaml."""
+    here = Path(start).resolve()
+    for directory in (here, *here.parents):
+        if (directory / PROJECT_FILE).is_file():
+            return str(directory)
+    return None
+
+
+
+def discover(root: str, broken: list[Problem] | None = None) -> list[Stack]:
+    """Every stack that has a `stacks/Pulumi.<stack>.yaml`, with its manifest. With `broken`, a
+    stack file that cannot be read adds its problems there and is left out (else: `KitError`)."""
+    stacks = []
+    for config_file in sorted(Path(root, STACK_DIR).glob("Pulumi.*.yaml")):
+        name = config_file.name[len("Pulumi."):-len(".yaml")]
+        try:
+            configured = load_stack_config(display(str(config_file))).get(CONFIG_KEY)
+        except KitError as error:
+            if broken is None:
+                raise
+            broken.extend(error.problems)
+            continue
+        stacks.append(Stack(name, display(str(config_file)),
+                            manifest_path(root, name, configured if isinstance(configured, str) else None)))
+    return stacks
+
+
+def display(path: str) -> str:
+    """A path relative to the working directory when it is under it, else as given."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def project_root() -> str:
+    """The project of the working directory (its Pulumi.yaml here or above), or a user error."""
+    root = find_root()
+    if root is None:
+        raise KitError([Problem.at(".", "no Pulumi.yaml here or above: run in the project")])
+    return root
+
+
+def select(names: list[str] | None, manifest: str | None) -> list[Stack]:
+    """The stacks asked for, by name or as a bare manifest file."""
+    if manifest:
+        name = names[0] if names else os.path.splitext(os.path.basename(manifest))[0]
+        return [Stack(name, "", manifest)]
+    root = project_root()
+    stacks = discover(root)
+    if not names:
+        return stacks
+    known = {stack.name: stack for stack in stacks}
+    missing = [name for name in names if name not in known]
+    if missing:
+        raise KitError([Problem.at(display(os.path.join(root, "stacks")),
+                                   f"no stack {', '.join(missing)}: stacks are {', '.join(known) or 'none'}")])
+    return [known[name] for name in names]

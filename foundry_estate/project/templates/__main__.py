@@ -1,0 +1,5 @@
+"""The Pulumi program: foundry-estate validates the stack's manifest (stacks/<stack>.yaml) and declares it."""
+
+from foundry_estate.program import main
+
+main()

@@ -1,0 +1,49 @@
+"""Document -> typed manifest, or every problem at once (never both, never half)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from foundry_estate.catalog.checks import CatalogOptions, catalog_problems
+from foundry_estate.manifest.checks import CHECKS
+from foundry_estate.manifest.document import Document
+from foundry_estate.errors import KitError, Problem
+from foundry_estate.guardrails import guardrail_problems
+from foundry_estate.manifest.loader import load
+from foundry_estate.manifest.model import Manifest, build
+from foundry_estate.manifest.schema import schema_problems
+
+
+@dataclass(frozen=True)
+class Validated:
+    manifest: Manifest
+    warnings: tuple[Problem, ...]
+
+
+def validate(document: Document, options: CatalogOptions = CatalogOptions(), environment: str | None = None) -> Validated:
+    """Schema, cross-checks and catalog together; raises `KitError` with all problems on any error.
+    With an `environment`, a manifest that passes them is then held to that environment's guardrails."""
+    problems = schema_problems(document)
+    reported = {p.path for p in problems if p.severity == "error"}
+    for check in (*CHECKS, lambda doc: catalog_problems(doc, options)):
+        for problem in check(document):
+            # One error per value: a value already reported (by the schema or an earlier
+            # check) is not reported again from another angle.
+            if problem.severity == "error" and problem.path in reported:
+                continue
+            reported.add(problem.path)
+            problems.append(problem)
+    problems = sorted(set(problems))
+    if any(problem.severity == "error" for problem in problems):
+        raise KitError(problems)
+    manifest = build(document.data)
+    if environment is not None:
+        problems = sorted(set(problems) | set(guardrail_problems(document, manifest, environment)))
+        if any(problem.severity == "error" for problem in problems):
+            raise KitError(problems)
+    return Validated(manifest, tuple(problems))
+
+
+def load_manifest(path: str, options: CatalogOptions = CatalogOptions(), environment: str | None = None) -> Validated:
+    """Read, validate and type the manifest at `path` (with `environment`: and hold it to its guardrails)."""
+    return validate(load(path), options, environment)
