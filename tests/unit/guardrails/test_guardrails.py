@@ -23,8 +23,8 @@ from foundry_estate.guardrails import (CHECKS, DEFAULT_FILE, ENVIRONMENT_KEY, en
                                     load_guardrails, stack_environment)
 from foundry_estate.manifest.loader import load
 from foundry_estate.validate import validate
+from support.examples import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 CASES = Path("tests") / "guardrails"
 TEST_GUARDRAILS = CASES / "guardrails.yaml"
 ENVIRONMENTS = ("prod", "dev")

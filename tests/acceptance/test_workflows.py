@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.examples import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.y*ml"))
 TEMPLATES = sorted((REPO / "foundry_estate" / "project" / "templates" / "workflows").glob("*.y*ml"))

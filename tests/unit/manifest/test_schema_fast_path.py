@@ -9,8 +9,8 @@ import pytest
 from foundry_estate.errors import KitError
 from foundry_estate.manifest import schema
 from foundry_estate.manifest.loader import load
+from support.examples import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 CORPUS = sorted((REPO / "tests" / "examples").glob("*/*.yaml")) + sorted((REPO / "stacks").glob("*.yaml"))
 
 

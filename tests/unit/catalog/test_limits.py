@@ -13,8 +13,8 @@ from foundry_estate.cli import main as cli
 from foundry_estate.errors import KitError
 from foundry_estate.manifest.loader import load
 from foundry_estate.validate import validate
+from support.examples import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 LIMITS_PAGE = "https://learn.microsoft.com/azure/foundry/foundry-models/quotas-limits"
 
 

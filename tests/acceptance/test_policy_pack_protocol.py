@@ -24,10 +24,10 @@ from foundry_estate.guardrails import ENVIRONMENT_KEY, load_guardrails
 from foundry_estate.guardrails.pack import PACK_NAME
 from foundry_estate.preview.engine import Graph, run_function, run_program
 from support.engine_states import STATES, engine_view
+from support.examples import REPO
 from support.policy_host import Pack, handshake_and_configure_stack, plugin_version, running_pack, violations
 from support.verdicts import Verdict, pack_verdicts, validator_verdicts
 
-REPO = Path(__file__).resolve().parent.parent
 POLICY = REPO / "policy"
 CASES = REPO / "tests" / "guardrails"
 CLAUDE = REPO / "tests" / "examples" / "valid" / "claude.yaml"

@@ -23,8 +23,8 @@ import pytest
 
 from foundry_estate.cli import main as cli
 from foundry_estate.validate import load_manifest
+from support.examples import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = Path("tests") / "examples"
 VALID = sorted((REPO / EXAMPLES / "valid").glob("*.yaml"))
 INVALID = sorted((REPO / EXAMPLES / "invalid").glob("*.yaml"))

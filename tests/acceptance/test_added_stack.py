@@ -11,13 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.examples import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 # The modules that read stacks/ (discover it, or plan, diff, validate or quote every stack).
-STACK_DEPENDENT = ["test_cli.py", "test_plan.py", "test_diff.py", "test_quota.py", "test_program_graph.py",
-                   "test_arm_conformance.py", "test_workflows.py", "test_project.py", "test_reorder.py",
-                   "test_hub_endpoints.py"]
+STACK_DEPENDENT = ["acceptance/test_cli.py", "unit/preview/test_plan.py", "unit/preview/test_diff.py",
+                   "unit/project/test_quota.py", "unit/program/test_program_graph.py",
+                   "unit/azure/test_arm_conformance.py", "acceptance/test_workflows.py", "acceptance/test_project.py",
+                   "unit/program/test_reorder.py", "unit/components/test_hub_endpoints.py"]
 
 
 def test_a_stack_added_with_stack_new_leaves_the_stack_dependent_tests_green(tmp_path: Path) -> None:

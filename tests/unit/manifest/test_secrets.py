@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from foundry_estate.cli import main as cli
 from foundry_estate.manifest.checks.secrets import secret_kind
+from support.examples import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 CASE = REPO / "tests" / "examples" / "invalid" / "secrets-in-values.yaml"  # its exact messages: secrets-in-values.expected
 SECRETS = ["Zq8kP3xJ2mN9vL4tR7wY1cE6hB5dA0sF", "k9Q2mX7vB4nL8pR1sT6wY3zC5dF0gH2jK4lM", "Qm9ndXNTaWduYXR1cmVGb3JUZXN0",
            "MIIEowIBAAKCAQEAtest"]

@@ -9,7 +9,6 @@ import json
 import os
 import random
 import shutil
-import subprocess
 
 import pytest
 import yaml
@@ -19,43 +18,16 @@ from foundry_estate.cli.commands import diff as diff_command
 from foundry_estate.cli.commands.diff import stack_diffs
 from foundry_estate.preview.plan import plan_stack
 from foundry_estate.cli.diff_report import as_json, markdown, text
-from support.examples import REPO, copy_examples
+from support.examples import REPO
 from foundry_estate.manifest.loader import load
+from support.diff_project import diff_project, edit, git, summary
 from support.golden import assert_text_matches_golden
 from support.manifests import shuffled
 
 
-def _git(root, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=root, check=True,
-                   capture_output=True)
-
-
-def _project(root) -> str:
-    """The example stacks, with the shipped guardrails made advisory: the diff of a change
-    the guardrails would refuse is then still shown (with their warnings)."""
-    copy_examples(root)
-    with open(os.path.join(REPO, "policy", "guardrails.yaml"), encoding="utf-8") as handle:
-        advisory = handle.read().replace("level: mandatory", "level: advisory")
-    with open(os.path.join(root, "policy", "guardrails.yaml"), "w", encoding="utf-8") as handle:
-        handle.write(advisory)
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "base")
-    return str(root)
-
-
-def edit(root: str, file: str, old: str, new: str) -> None:
-    path = os.path.join(root, "stacks", file)
-    with open(path, encoding="utf-8") as handle:
-        content = handle.read()
-    assert old in content, f"{old!r} not in {file}"
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(content.replace(old, new, 1))
-
-
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> str:
-    root = _project(tmp_path)
+    root = diff_project(tmp_path)
     monkeypatch.chdir(root)
     return root
 
@@ -65,18 +37,10 @@ def run(capsys, *args: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def summary(root: str, stack: str = "prod") -> list[str]:
-    """The plain-language sentences of one stack, in report order."""
-    out = io.StringIO()
-    as_json(stack_diffs(root, "HEAD", [stack]), "HEAD", out)
-    return [f"{s['subject']}" + (f" ({', '.join(s['accounts'])})" if s["accounts"] else "") + f": {s['text']}"
-            for s in json.loads(out.getvalue())["stacks"][0]["summary"]]
-
-
 # One change set of many kinds, planned once: each test below reads its part.
 @pytest.fixture(scope="module")
 def changed(tmp_path_factory):
-    root = _project(tmp_path_factory.mktemp("changed"))
+    root = diff_project(tmp_path_factory.mktemp("changed"))
     edit(root, "prod.yaml", "capacity: 200\n", "capacity: 250\n")  # update in place, with quota
     edit(root, "prod.yaml", "      phi-4:\n", "      phi:\n")  # rename: a replacement
     edit(root, "prod.yaml", """      deepseek-r1:
@@ -132,7 +96,7 @@ def test_only_the_stacks_whose_inputs_changed_are_planned(project, capsys, monke
     edit(project, "common.yaml", "      hate: low\n", "      hate: medium\n")  # both stacks extend it
     assert run(capsys)[0] == 2 and sorted(planned) == ["dev", "dev", "prod", "prod"]
     planned.clear()
-    _git(project, "commit", "-qam", "changes")
+    git(project, "commit", "-qam", "changes")
     edit(project, "prod.yaml", "version: 1\n", "version: 1  # a comment: prod's file changed, what it resolves to did not\n")
     assert run(capsys)[0] == 0 and planned == []
     with open(os.path.join(project, "policy", "guardrails.yaml"), "a", encoding="utf-8") as handle:
@@ -239,7 +203,7 @@ def test_a_new_model_is_created_with_its_quota(project) -> None:
 
 def test_a_model_change_updates_the_deployment_in_place(project) -> None:
     """azure-native replaces only for path parameters and create-only properties of the body
-    (tests/test_replacements.py): a deployment's model is neither, so the PUT updates it."""
+    (tests/unit/azure/test_replacements.py): a deployment's model is neither, so the PUT updates it."""
     edit(project, "prod.yaml", "model: {format: Microsoft, name: Phi-4, version: \"7\"}",
          "model: {format: Microsoft, name: Phi-4-mini-instruct, version: \"1\"}")
     [sentence] = summary(project)
@@ -301,7 +265,7 @@ def test_a_removed_stack_with_protected_accounts_says_destroy_refuses_them(proje
 
 def test_invalid_base_is_reported_at_the_revision(project, capsys) -> None:
     edit(project, "prod.yaml", "capacity: 200\n", "capacity: lots\n")
-    _git(project, "commit", "-qam", "broken")
+    git(project, "commit", "-qam", "broken")
     edit(project, "prod.yaml", "capacity: lots\n", "capacity: 200\n")
     assert cli.main(["diff", "--base", "HEAD", "--stack", "prod"]) == 1
     assert capsys.readouterr().err.strip() == (
@@ -323,7 +287,7 @@ def test_a_claude_capacity_change_reads_as_a_deployment_update(project) -> None:
         capacity: 25
         modelProviderData: {organizationName: Contoso Ltd, countryCode: US, industry: technology}
 """)
-    _git(project, "commit", "-qam", "claude")
+    git(project, "commit", "-qam", "claude")
     edit(project, "prod.yaml", "        capacity: 25\n        modelProviderData", "        capacity: 50\n        modelProviderData")
     assert summary(project) == [
         "prod · core · claude: capacity 25 → 50 (quota eastus2 GlobalStandard claude-sonnet-4-5: 50 requested, "
@@ -349,7 +313,7 @@ def test_a_base_using_a_model_retired_since_is_still_diffed(project, capsys) -> 
     be reviewable (the head is held to today's catalog; the tests' today is 2025-10-01)."""
     retired = '      deepseek-r1:\n        model: {format: DeepSeek, name: DeepSeek-R1, version: "1"}\n'
     edit(project, "prod.yaml", retired, retired.replace("DeepSeek-R1", "DeepSeek-V3"))  # retired 2025-08-31
-    _git(project, "commit", "-qam", "a model that retires later")
+    git(project, "commit", "-qam", "a model that retires later")
     edit(project, "prod.yaml", "name: DeepSeek-V3,", "name: DeepSeek-V3-0324,")
     assert summary(project) == [
         "prod · core · deepseek-r1: model DeepSeek-V3 → DeepSeek-V3-0324 (in place: pulumi up updates the deployment "
@@ -411,7 +375,7 @@ def test_a_rename_counts_both_deployments_against_the_quota(project, capsys) -> 
 
 def test_production_guardrails_refuse_replacing_an_account(project, capsys) -> None:
     shutil.copy(os.path.join(REPO, "policy", "guardrails.yaml"), os.path.join(project, "policy", "guardrails.yaml"))
-    _git(project, "commit", "-qam", "mandatory guardrails")
+    git(project, "commit", "-qam", "mandatory guardrails")
     edit(project, "prod.yaml", "    location: swedencentral\n    privateEndpoints",
          "    location: westeurope\n    privateEndpoints")
     assert cli.main(["diff", "--base", "HEAD", "--stack", "prod"]) == 1

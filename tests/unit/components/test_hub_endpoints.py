@@ -16,7 +16,7 @@ from foundry_estate.azure.resource_types import TRAFFIC_WRITE
 from foundry_estate.catalog.instance_types import INSTANCE_TYPES_FILE, load_instance_types
 from foundry_estate.manifest.loader import load
 from foundry_estate.manifest.model import build
-from test_diff import _project, edit, summary
+from support.diff_project import diff_project, edit, summary
 from support.golden import graph_document
 from support.manifests import shuffled
 
@@ -226,7 +226,7 @@ GREEN = f"""              green:
 
 @pytest.fixture
 def project(tmp_path) -> str:
-    return _project(tmp_path)
+    return diff_project(tmp_path)
 
 
 def test_a_traffic_shift_and_an_instance_count_change_read_plainly(project) -> None:

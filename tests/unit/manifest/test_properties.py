@@ -44,8 +44,8 @@ from foundry_estate.errors import KitError
 from foundry_estate.manifest.loader import load
 from foundry_estate.manifest.model import Manifest
 from foundry_estate.validate import Validated, load_manifest, validate
+from support.examples import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 STACKS = REPO / "stacks"
 EXAMPLES = ("dev", "prod")
 SCHEMA = json.loads((REPO / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import tomllib
 from importlib.metadata import version
-from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-
-REPO = Path(__file__).resolve().parent.parent
+from support.examples import REPO
 
 
 def pyproject() -> dict:

@@ -46,7 +46,7 @@ def test_the_stacks_register_resources_to_check() -> None:
 
 
 def test_every_type_in_the_table_is_checked() -> None:
-    """Every type the stacks register; the generic resource by tests/test_claude.py."""
+    """Every type the stacks register; the generic resource by tests/unit/components/test_claude.py."""
     assert {case.values[0] for case in CASES} == set(types.BY_TOKEN) - {types.GENERIC}
 
 

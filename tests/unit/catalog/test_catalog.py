@@ -21,8 +21,8 @@ from foundry_estate.errors import KitError
 from foundry_estate.manifest.loader import load
 from foundry_estate.manifest.schema import validator
 from foundry_estate.validate import validate
+from support.examples import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "tests" / "examples"
 LIFECYCLE_PAGE = "https://learn.microsoft.com/azure/foundry/concepts/model-lifecycle-retirement"
 RETIREMENTS_PAGE = "https://learn.microsoft.com/azure/foundry/openai/concepts/model-retirements"

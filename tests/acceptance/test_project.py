@@ -16,8 +16,8 @@ from foundry_estate.manifest.loader import load, load_stack_config
 from foundry_estate.project.new_stack import names_of
 from foundry_estate.project.scaffold import render
 from foundry_estate.project.stacks import discover
+from support.examples import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 # The repository's own files that `init` writes; its requirements.txt, Makefile, README and
 # stacks are the kit's development set-up and examples instead.
 SAME_AS_INIT = ["Pulumi.yaml", "__main__.py", "policy/__main__.py", "policy/PulumiPolicy.yaml", "policy/guardrails.yaml"]

@@ -24,11 +24,11 @@ from foundry_estate.guardrails.from_engine import ACCOUNT, DEPLOYMENT, RAI_POLIC
 from foundry_estate.guardrails.pack import INPUTS_POLICY, PACK_NAME, policies
 from foundry_estate.manifest.model import HarmSetting
 from support.engine_states import STATES, engine_view
+from support.examples import REPO
 from support.policy_args import resource, run_stack_policies, stack_args
 from support.verdicts import Verdict, validator_verdicts
 from support.verdicts import pack_verdicts as verdicts_of
 
-REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests" / "guardrails"
 TEST_GUARDRAILS = CASES / "guardrails.yaml"
 

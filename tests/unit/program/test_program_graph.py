@@ -80,7 +80,7 @@ def test_accounts_are_protected(graph: Graph) -> None:
 
 
 def _in_hub(graph: Graph, urn: str) -> bool:
-    """Under a FoundryHub: tests/test_hub_endpoints.py checks hubs (protect, chains, deleted_with)."""
+    """Under a FoundryHub: tests/unit/components/test_hub_endpoints.py checks hubs (protect, chains, deleted_with)."""
     by_urn = graph.by_urn()
     while urn in by_urn:
         if by_urn[urn].type == "foundry-kit:index:FoundryHub":

@@ -18,8 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from support.examples import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
