@@ -5,45 +5,45 @@ piped into a reader that stops early (`| head`) ends quietly."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-import traceback
 from typing import Sequence
 
-from foundry_estate.cli.commands import catalog as catalog_command
-from foundry_estate.cli.commands import diff as diff_command
-from foundry_estate.cli.commands import drift as drift_command
-from foundry_estate.cli.commands import import_estate as import_command
-from foundry_estate.cli.commands import init as init_command
-from foundry_estate.cli.commands import plan as plan_command
-from foundry_estate.cli.commands import quota as quota_command
-from foundry_estate.cli.commands import stack as stack_command
-from foundry_estate.cli.commands import validate as validate_command
 from foundry_estate import __version__
+from foundry_estate.cli.crash import report_bug
 from foundry_estate.errors import KitError
 from foundry_estate.gc_tuning import fewer_collections
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 3, 130
 
 
-def parser() -> argparse.ArgumentParser:
+# Each verb and the module under foundry_estate/cli/commands/ that defines it, in help order.
+# Only the module of the verb being run is imported, so `--version`, `validate`, `catalog` or
+# `stack list` never load Pulumi or azure-native (tests/acceptance/test_startup.py).
+VERBS = {"validate": "validate", "catalog": "catalog", "plan": "plan", "diff": "diff", "quota": "quota",
+         "import": "import_estate", "drift": "drift", "init": "init", "stack": "stack"}
+
+
+def parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The command line for `argv`: the verb it names gets its full parser; the others are
+    names only, unless help is asked for at the top, which lists every verb with its help."""
     top = argparse.ArgumentParser(prog="foundry-estate", description="Azure AI Foundry deployments from reviewed YAML manifests.")
     top.add_argument("--version", action="version", version=f"foundry-estate {__version__}")
     verbs = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    validate_command.add_parser(verbs)
-    catalog_command.add_parser(verbs)
-    plan_command.add_parser(verbs)
-    diff_command.add_parser(verbs)
-    quota_command.add_parser(verbs)
-    import_command.add_parser(verbs)
-    drift_command.add_parser(verbs)
-    init_command.add_parser(verbs)
-    stack_command.add_parser(verbs)
+    named = next((word for word in argv if not word.startswith("-")), None)
+    every = named not in VERBS and any(word in ("-h", "--help") for word in argv)
+    for verb, module in VERBS.items():
+        if every or verb == named:
+            importlib.import_module(f"foundry_estate.cli.commands.{module}").add_parser(verbs)
+        else:
+            verbs.add_parser(verb)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser(argv).parse_args(argv)
     try:
         with fewer_collections():  # a command builds many objects that live until it ends: see gc_tuning
             code: int = args.run(args)
@@ -58,9 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception:  # noqa: BLE001 - the funnel: anything else is a bug in the kit
-        print("foundry-estate: an unexpected error occurred (a bug in the kit; please report it with this output):",
-              file=sys.stderr)
-        traceback.print_exc()
+        report_bug()
         return EXIT_BUG
 
 

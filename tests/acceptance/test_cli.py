@@ -1,9 +1,13 @@
-"""`foundry-estate validate`: formats, exit codes, the error funnel."""
+"""`foundry-estate validate`: formats, exit codes, the error funnel and its bug report."""
 
 import json
+import platform
+import sys
+from importlib.metadata import version
 
 import pytest
 
+from foundry_estate.cli import crash
 from foundry_estate.cli import main as cli
 from support.examples import copy_examples
 
@@ -73,9 +77,31 @@ def test_a_bug_exits_3_with_a_report(repo, monkeypatch, capsys) -> None:
     monkeypatch.setattr("foundry_estate.cli.commands.validate.load", planted_bug)
     assert cli.main(["validate", "invalid.yaml"]) == 3
     err = capsys.readouterr().err
-    assert "an unexpected error occurred (a bug in the kit" in err
+    assert err.startswith("foundry-estate: an unexpected error occurred (a bug in the kit, not in your manifests).\n"
+                          "Please report it with this whole output ")
+    # the versions that decide what the kit does, as pre-commit's error handler names them
+    for line in (f"  foundry-estate {version('foundry-estate')}\n", f"  pulumi {version('pulumi')}\n",
+                 f"  pulumi-azure-native {version('pulumi-azure-native')}\n",
+                 f"  Python {platform.python_version()} ({sys.executable})\n"):
+        assert line in err
     # the traceback is the planted bug's, not a TypeError from a wrong signature
     assert err.rstrip().endswith("ZeroDivisionError: the planted bug")
+
+
+@pytest.mark.parametrize(("urls", "where"), [
+    (["Source, https://git.example.com/kit", "Issues, https://git.example.com/kit/issues"],
+     "at https://git.example.com/kit/issues"),
+    (["Documentation, https://docs.example.com"], "to the maintainers of foundry-estate"),
+    (None, "to the maintainers of foundry-estate"),
+])
+def test_a_bug_report_says_where_to_report_from_the_installed_project_urls(monkeypatch, urls, where) -> None:
+    class Metadata:
+        def get_all(self, name: str) -> list[str] | None:
+            assert name == "Project-URL"
+            return urls
+
+    monkeypatch.setattr(crash.metadata, "metadata", lambda name: Metadata())
+    assert crash.where_to_report() == where
 
 
 def test_every_file_s_syntax_error_is_reported_with_the_other_files_problems(tmp_path, monkeypatch, capsys) -> None:
