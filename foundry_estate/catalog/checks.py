@@ -1,6 +1,6 @@
 """Deployments held to the model catalog: known models, lifecycle, SKUs, provisioned sizes.
 
-Runs next to the schema and the cross-checks (`validate.py`), reads the document
+Runs next to the schema and the cross-checks (`foundry_estate/validate/`), reads the document
 defensively like they do (a value of the wrong shape is the schema's to report), and says
 in every message what to write instead. Lifecycle rules compare catalog dates with "today",
 which `CatalogOptions.today` or the environment variable FOUNDRY_KIT_TODAY can set (tests
@@ -17,7 +17,7 @@ from typing import Iterator
 import dataclasses
 
 from foundry_estate.catalog.models import UNVERIFIED, Catalog, CatalogModel, Lifecycle, ModelVersion, project_catalog
-from foundry_estate.project.stacks import find_root
+from foundry_estate.paths import find_root
 from foundry_estate.manifest.reading import as_map, as_str, deployments_in, did_you_mean
 from foundry_estate.manifest.document import Document, Path
 from foundry_estate.errors import KitError, Problem

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from foundry_estate.manifest.data_file import load_data_file
 from foundry_estate.manifest.document import Document
 from foundry_estate.errors import Problem
-from foundry_estate.project.stacks import display
+from foundry_estate.paths import display
 from foundry_estate.shipped import CATALOG, shipped_file
 
 CATALOG_FILE = shipped_file(CATALOG, "models.yaml")

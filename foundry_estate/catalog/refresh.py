@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from foundry_estate.live.lists import LiveModel
+from foundry_estate.azure.lists import LiveModel
 from foundry_estate.catalog.models import Catalog, CatalogModel, ModelVersion
 from foundry_estate.manifest.document import Document, Path, format_path
 from foundry_estate.errors import Position

@@ -8,7 +8,7 @@ from itertools import groupby
 from typing import Any, Callable, TextIO
 
 from foundry_estate.errors import Problem
-from foundry_estate.project.quota import Budget, LivePool, SharedUse, label
+from foundry_estate.validate.quota import Budget, LivePool, SharedUse, label
 from foundry_estate.cli.report import problem_record
 from foundry_estate.project.stacks import SUBSCRIPTION_KEY
 from foundry_estate.words import plural

@@ -1,19 +1,11 @@
-"""Which environment's guardrails apply.
-
-A stack's environment is its `foundry-kit:environment` config value, else the stack name
-(so stacks `prod-eu` and `prod-us` can share `environments.prod`). `foundry-estate validate`
-applies it to a stack's manifest; the policy pack to the stack being previewed or updated.
-"""
+"""A stack's guardrails environment: its `foundry-kit:environment` config value, else the stack
+name (so stacks `prod-eu` and `prod-us` can share `environments.prod`). Which stacks use a
+manifest, and so which environment applies to it, is the project's
+(`foundry_estate/project/environment.py`)."""
 
 from __future__ import annotations
 
-import os
-from typing import Any, Iterable, Mapping
-
-from foundry_estate.errors import KitError, Problem
-from foundry_estate.guardrails.config import AS_WRITTEN, load_guardrails
-from foundry_estate.manifest.reading import did_you_mean
-from foundry_estate.project.stacks import Stack, discover, find_root
+from typing import Any, Mapping
 
 ENVIRONMENT_KEY = "foundry-kit:environment"
 
@@ -22,52 +14,3 @@ def stack_environment(stack: str, config: Mapping[str, Any]) -> str:
     """The environment of `stack`, given its Pulumi config (keys as `namespace:key`)."""
     configured = config.get(ENVIRONMENT_KEY)
     return configured if isinstance(configured, str) and configured else stack
-
-
-def environment_of(manifest_file: str, explicit: str | None = None, *, allow_unknown: bool = False,
-                   by_manifest: Mapping[str, Mapping[str, str]] | None = None) -> str | None:
-    """The environment whose guardrails apply to `manifest_file`: `explicit` (validate's
-    `--environment`) if given, else that of the project stack whose manifest it is, else None
-    (a file no stack uses gets no guardrails). A file that stacks of different environments
-    share raises `KitError`: which environment is meant must be said. So does an `explicit`
-    name the guardrails do not know (a typo), unless `allow_unknown`. `by_manifest`: the
-    project's `stack_environments` (default: of the stacks found from the manifest's directory up)."""
-    if explicit:
-        if not allow_unknown:
-            _refuse_unknown(explicit, manifest_file)
-        return explicit
-    if not os.path.isfile(manifest_file):
-        return None
-    if by_manifest is None:
-        root = find_root(os.path.dirname(os.path.abspath(manifest_file)))
-        if root is None:
-            return None
-        by_manifest = stack_environments(discover(root, broken=[]))  # a broken stack file is reported as such, not here
-    found = by_manifest.get(os.path.realpath(manifest_file), {})
-    if len(set(found.values())) > 1:
-        names = " and ".join(f"{name} ({environment})" for name, environment in sorted(found.items()))
-        raise KitError([Problem.at(manifest_file, f"the manifest of stacks {names}: name one with --environment")])
-    return next(iter(found.values()), None)
-
-
-def stack_environments(stacks: Iterable[Stack]) -> dict[str, dict[str, str]]:
-    """Per manifest (its real path): the stacks that use it and their environments."""
-    from foundry_estate.manifest.loader import load_stack_config  # the only reader of stack files
-
-    found: dict[str, dict[str, str]] = {}
-    for stack in stacks:
-        found.setdefault(os.path.realpath(stack.manifest_file), {})[stack.name] = \
-            stack_environment(stack.name, load_stack_config(stack.config_file))
-    return found
-
-
-def _refuse_unknown(environment: str, manifest_file: str) -> None:
-    from foundry_estate.guardrails.from_manifest import project_guardrails
-
-    guardrails = load_guardrails(project_guardrails(manifest_file))
-    if not guardrails.knows(environment):
-        known = list(guardrails.environments)
-        raise KitError([Problem.at(guardrails.file, f"--environment '{environment}' is not an environment this file names"
-                                                    f"{did_you_mean(environment, known)}: it names {', '.join(known) or 'none'}; "
-                                                    f"--allow-unknown-environment holds the manifests to every rule as written "
-                                                    f"({AS_WRITTEN}'s settings)")])

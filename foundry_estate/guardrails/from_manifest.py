@@ -12,7 +12,7 @@ from foundry_estate.manifest.document import Document
 from foundry_estate.errors import Position, Problem
 from foundry_estate.manifest.reading import did_you_mean
 from foundry_estate.manifest.model import Account, ContentFilter, Deployment, Manifest
-from foundry_estate.project.stacks import find_root
+from foundry_estate.paths import find_root
 from foundry_estate.guardrails.checks import evaluate
 from foundry_estate.guardrails.environment import ENVIRONMENT_KEY
 from foundry_estate.guardrails.config import AS_WRITTEN, DEFAULT_FILE, GUARDRAILS_FILE, Guardrails, load_guardrails

@@ -3,7 +3,7 @@
 
 It needs the optional extra `live` (azure-identity, azure-mgmt-cognitiveservices), imported here
 and only when a live command runs, and hands back REST JSON (the SDK's models serialized back to
-Azure's own spelling), which `lists.py` and `estate.py` read.
+Azure's own spelling), which `foundry_estate/azure/lists.py` and `estate.py` read.
 
 - Where: `--arm-endpoint URL`, else `FOUNDRY_KIT_ARM_ENDPOINT`, else Azure's public cloud. The
   token's scope follows the endpoint (the SDK's table for the public, China and US Government

@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from foundry_estate.manifest.document import Document, Path
 from foundry_estate.errors import KitError, Position, Problem
+from foundry_estate.paths import find_root
 
 MAX_ALIAS_EXPANSION = 100_000
 """Values that anchors and aliases may add to one file ("billion laughs" stops here)."""
@@ -122,8 +123,6 @@ def load_project_file(path: str) -> dict[str, Any]:
 def _confinement(path: str) -> str:
     """The directory `extends` may not leave: the project's (the nearest with a Pulumi.yaml), else
     the manifest's own."""
-    from foundry_estate.project.stacks import find_root  # stacks reads stack files through this module
-
     directory = os.path.dirname(os.path.abspath(path))
     return os.path.realpath(find_root(directory) or directory)
 

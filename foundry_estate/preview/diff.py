@@ -14,7 +14,7 @@ from typing import Any
 
 from foundry_estate.azure import resource_types as types
 from foundry_estate.preview.plan import Plan, PlannedResource
-from foundry_estate.project.quota import SharedUse
+from foundry_estate.validate.quota import SharedUse
 
 CREATE, UPDATE, REPLACE, DELETE = "create", "update", "replace", "delete"
 IMPORT = "import"  # new in the stack, adopted from Azure (`foundry-kit:adopt`): nothing changes there

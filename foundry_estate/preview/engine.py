@@ -31,7 +31,6 @@ from foundry_estate.gc_tuning import fewer_collections
 from foundry_estate.project.stacks import Project, find_root, load_project
 from foundry_estate.words import UNKNOWN
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the kit's source checkout
 DEFAULT_PROJECT = "foundry-kit"  # the project name outside any project (a bare manifest)
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 TENANT = "00000000-0000-0000-0000-00000000aaaa"

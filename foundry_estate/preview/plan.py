@@ -13,7 +13,7 @@ from typing import Any
 from foundry_estate.preview.engine import Graph, Registration, run_program
 from foundry_estate.errors import Problem
 from foundry_estate.guardrails import stack_environment
-from foundry_estate.project.quota import CoreUse, QuotaUse, core_use, quota_use
+from foundry_estate.validate.quota import CoreUse, QuotaUse, core_use, quota_use
 from foundry_estate.project.stacks import Stack, program_config, project_of
 from foundry_estate.validate import Validated, load_manifest
 

@@ -17,7 +17,7 @@ from foundry_estate.manifest.loader import load
 from foundry_estate.azure import resource_types as types
 from foundry_estate.preview.diff import CREATE, DELETE, REPLACE, StackDiff
 from foundry_estate.preview.summary.deployments import rename_peak
-from foundry_estate.project.quota import label
+from foundry_estate.validate.quota import label
 
 ACCOUNT = "azure-native:cognitiveservices:Account"
 

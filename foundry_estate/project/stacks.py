@@ -14,6 +14,7 @@ from pathlib import Path
 
 from foundry_estate.errors import KitError, Position, Problem
 from foundry_estate.manifest.loader import load_project_file, load_stack_config
+from foundry_estate.paths import PROJECT_FILE, display, find_root
 
 CONFIG_KEY = "foundry-kit:manifest"
 SUBSCRIPTION_KEY = "azure-native:subscriptionId"
@@ -21,7 +22,6 @@ ADOPT_KEY = "foundry-kit:adopt"  # true: the program imports what already exists
 DEPLOY_ORDER_KEY = "foundry-kit:deployOrder"
 DEFAULT_DEPLOY_ORDER = 100  # a stack that does not say deploys after those that do
 STACK_DIR = "stacks"
-PROJECT_FILE = "Pulumi.yaml"
 PROGRAM_FILE = "__main__.py"
 
 
@@ -95,16 +95,6 @@ def manifest_path(root: str, stack: str, configured: str | None) -> str:
     return display(path)
 
 
-def find_root(start: str = ".") -> str | None:
-    """The nearest directory at or above `start` that holds a Pulumi.yaml."""
-    here = Path(start).resolve()
-    for directory in (here, *here.parents):
-        if (directory / PROJECT_FILE).is_file():
-            return str(directory)
-    return None
-
-
-
 def discover(root: str, broken: list[Problem] | None = None) -> list[Stack]:
     """Every stack that has a `stacks/Pulumi.<stack>.yaml`, with its manifest. With `broken`, a
     stack file that cannot be read adds its problems there and is left out (else: `KitError`)."""
@@ -121,12 +111,6 @@ def discover(root: str, broken: list[Problem] | None = None) -> list[Stack]:
         stacks.append(Stack(name, display(str(config_file)),
                             manifest_path(root, name, configured if isinstance(configured, str) else None)))
     return stacks
-
-
-def display(path: str) -> str:
-    """A path relative to the working directory when it is under it, else as given."""
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
 
 
 def project_root() -> str:

@@ -13,8 +13,8 @@ import pytest
 
 from foundry_estate.cli import main as cli
 from foundry_estate.manifest.loader import load, load_stack_config
-from foundry_estate.project.new_stack import names_of
-from foundry_estate.project.scaffold import render
+from foundry_estate.repository.new_stack import names_of
+from foundry_estate.repository.scaffold import render
 from foundry_estate.project.stacks import discover
 from support.examples import REPO
 
@@ -29,11 +29,11 @@ def test_this_repository_is_what_init_writes_for_project_foundry_estate() -> Non
     templates = sorted(path for path in rendered if path.startswith(".github/workflows/"))
     assert workflows == templates, (
         "every workflow of this repository is one `init` writes a team: copy a new workflow into "
-        f"foundry_estate/project/templates/workflows/ (repository: {workflows}, templates: {templates})")
+        f"foundry_estate/repository/templates/workflows/ (repository: {workflows}, templates: {templates})")
     for path in SAME_AS_INIT + workflows:
         assert (REPO / path).read_text(encoding="utf-8") == rendered[path], (
             f"{path} differs from what `foundry-estate init --project foundry-kit` writes "
-            f"(foundry_estate/project/templates/): change both")
+            f"(foundry_estate/repository/templates/): change both")
 
 
 def test_init_writes_a_project_that_plans_under_its_own_name(tmp_path, monkeypatch, capsys) -> None:

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from foundry_estate.cli import live_options
-from foundry_estate.live.lists import parse_models
+from foundry_estate.azure.lists import parse_models
 from foundry_estate.catalog.models import CATALOG_FILE, Catalog, CatalogModel, ModelVersion, project_catalog, shipped_catalog
 from foundry_estate.catalog.checks import CATALOG_NAME, today
 from foundry_estate.catalog.refresh import Refresh, refresh

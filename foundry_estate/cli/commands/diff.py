@@ -22,11 +22,12 @@ from foundry_estate.preview.diff import StackDiff, diff_plans
 from foundry_estate.cli.diff_report import REPORTERS
 from foundry_estate.errors import KitError, Position, Problem
 from foundry_estate.catalog.checks import TODAY_VARIABLE
-from foundry_estate.project.gitref import revision
+from foundry_estate.repository.gitref import revision
 from foundry_estate.preview.plan import Plan, plan_stack
 from foundry_estate.preview.refusals import diff_problems
-from foundry_estate.project.quota import shared_use, stack_manifests
-from foundry_estate.project.fingerprint import own_files, same_inputs, untouched_stacks
+from foundry_estate.repository.manifests import stack_manifests
+from foundry_estate.validate.quota import shared_use
+from foundry_estate.repository.fingerprint import own_files, same_inputs, untouched_stacks
 from foundry_estate.project.stacks import Stack, discover, display, subscription_of
 from foundry_estate.project.stacks import project_root
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from foundry_estate.project.scaffold import init
+from foundry_estate.repository.scaffold import init
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:

@@ -9,10 +9,11 @@ import os
 import sys
 
 from foundry_estate.cli import live_options
-from foundry_estate.live.lists import parse_models, parse_usages
+from foundry_estate.azure.lists import parse_models, parse_usages
 from foundry_estate.errors import KitError, Problem
-from foundry_estate.project.shared_checks import shared_account_problems
-from foundry_estate.project.quota import SharedUse, live_pools, shared_problems, shared_use, stack_manifests
+from foundry_estate.repository.shared_checks import shared_account_problems
+from foundry_estate.repository.manifests import stack_manifests
+from foundry_estate.validate.quota import SharedUse, live_pools, shared_problems, shared_use
 from foundry_estate.cli.quota_report import LIVE_REPORTERS, REPORTERS
 from foundry_estate.project.stacks import Stack, discover, find_root
 from foundry_estate.project.stacks import select

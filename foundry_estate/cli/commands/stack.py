@@ -9,9 +9,10 @@ import sys
 
 from foundry_estate.project.stacks import project_root
 from foundry_estate.cli.report import REPORTERS, FileResult
-from foundry_estate.guardrails.environment import environment_of, stack_environment
+from foundry_estate.guardrails.environment import stack_environment
+from foundry_estate.project.environment import environment_of
 from foundry_estate.manifest.loader import load_stack_config
-from foundry_estate.project.new_stack import create
+from foundry_estate.repository.new_stack import create
 from foundry_estate.project.stacks import deploy_order, discover
 from foundry_estate.validate import load_manifest
 from foundry_estate.errors import KitError

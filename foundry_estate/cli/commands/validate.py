@@ -12,12 +12,12 @@ from typing import Callable
 from foundry_estate.catalog.checks import DEFAULT_HORIZON_DAYS, CatalogOptions
 from foundry_estate.cli.report import REPORTERS, FileResult
 from foundry_estate.errors import KitError, Problem
-from foundry_estate.guardrails.environment import environment_of, stack_environments
+from foundry_estate.project.environment import environment_of, stack_environments
 from foundry_estate.manifest.document import Document
 from foundry_estate.manifest.loader import load
 from foundry_estate.manifest.model import Manifest
-from foundry_estate.project.quota import StackManifest, shared_problems, shared_use
-from foundry_estate.project.shared_checks import shared_account_problems
+from foundry_estate.validate.quota import StackManifest, shared_problems, shared_use
+from foundry_estate.repository.shared_checks import shared_account_problems
 from foundry_estate.project.stacks import Stack, discover, find_root, subscription_of
 from foundry_estate.validate import validate
 

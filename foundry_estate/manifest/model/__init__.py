@@ -2,7 +2,7 @@
 (deployments, projects, network, access), `filters` (content filters, blocklists), `hubs`
 (projects, endpoints), `build` (the whole, from a validated document), `common`.
 
-Built only from a document that passed validation (`validate.py`), so it applies
+Built only from a document that passed validation (`foundry_estate/validate/`), so it applies
 defaults but never checks anything. Collections are tuples in a canonical order (by Azure
 name), so reordering keys or list entries in YAML yields an equal manifest.
 """

@@ -11,7 +11,7 @@ from foundry_estate.preview.diff import CREATE, DELETE, REPLACE, ResourceChange,
 from foundry_estate.preview.plan import PlannedResource
 from foundry_estate.preview.summary.filters import filter_in, loosened
 from foundry_estate.preview.summary.sentences import Context, Sentence, arrow, protect_sentences, words
-from foundry_estate.project.quota import SharedUse
+from foundry_estate.validate.quota import SharedUse
 
 
 def quota_of(diff: StackDiff, resource: PlannedResource | None) -> SharedUse | None:

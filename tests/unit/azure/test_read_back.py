@@ -9,7 +9,7 @@ import os
 
 from foundry_estate.azure import read_back as rb
 from foundry_estate.azure import resource_types as types
-from foundry_estate.preview.engine import REPO
+from support.examples import REPO
 from support import arm_spec
 from support.read_back import derived_table
 

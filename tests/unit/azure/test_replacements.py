@@ -6,7 +6,7 @@ import json
 import os
 
 from foundry_estate.azure import resource_types as types
-from foundry_estate.preview.engine import REPO
+from support.examples import REPO
 from support.replacements import derived_table, replace_on_change
 
 TABLE = os.path.join(REPO, "foundry_estate", "azure", "replace_on_change.json")

@@ -7,7 +7,8 @@ import os
 import pytest
 
 from foundry_estate.azure import resource_types as types
-from foundry_estate.preview.engine import REPO, run_program
+from foundry_estate.preview.engine import run_program
+from support.examples import REPO
 from foundry_estate.project.stacks import discover
 from support import arm_spec
 from support.arm_spec import SPEC_ROOT

@@ -19,9 +19,10 @@ import pytest
 
 from foundry_estate.cli import main as cli
 from foundry_estate.errors import KitError
-from foundry_estate.guardrails import (CHECKS, DEFAULT_FILE, ENVIRONMENT_KEY, environment_of, guardrail_problems,
-                                    load_guardrails, stack_environment)
+from foundry_estate.guardrails import (CHECKS, DEFAULT_FILE, ENVIRONMENT_KEY, guardrail_problems, load_guardrails,
+                                    stack_environment)
 from foundry_estate.manifest.loader import load
+from foundry_estate.project.environment import environment_of
 from foundry_estate.validate import validate
 from support.examples import REPO
 

@@ -12,7 +12,7 @@ import pytest
 
 from foundry_estate.cli import main as cli
 from foundry_estate.live import client as live
-from foundry_estate.live.lists import LiveModel, LiveSku, LiveUsage, parse_models, parse_usages
+from foundry_estate.azure.lists import LiveModel, LiveSku, LiveUsage, parse_models, parse_usages
 from foundry_estate.catalog.models import load_catalog
 from foundry_estate.catalog.refresh import refresh
 from foundry_estate.manifest.loader import load

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from foundry_estate.cli import main as cli
-from foundry_estate.manifest.checks.secrets import secret_kind
+from foundry_estate.validate.checks.secrets import secret_kind
 from support.examples import REPO
 
 CASE = REPO / "tests" / "examples" / "invalid" / "secrets-in-values.yaml"  # its exact messages: secrets-in-values.expected

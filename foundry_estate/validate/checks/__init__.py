@@ -11,16 +11,16 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from foundry_estate.errors import Problem
-from foundry_estate.manifest.checks.accounts import check_accounts
-from foundry_estate.manifest.checks.blocklists import check_blocklists
-from foundry_estate.manifest.checks.deployments import check_model_provider_data, check_spillover
-from foundry_estate.manifest.checks.limits import check_limits, check_locations
-from foundry_estate.manifest.checks.hubs import (check_endpoint_models, check_hub_names, check_hubs, check_instance_types,
+from foundry_estate.validate.checks.accounts import check_accounts
+from foundry_estate.validate.checks.blocklists import check_blocklists
+from foundry_estate.validate.checks.deployments import check_model_provider_data, check_spillover
+from foundry_estate.validate.checks.limits import check_limits, check_locations
+from foundry_estate.validate.checks.hubs import (check_endpoint_models, check_hub_names, check_hubs, check_instance_types,
                                               check_traffic)
-from foundry_estate.manifest.checks.names import check_unique_names
-from foundry_estate.manifest.checks.quotas import check_core_quotas, check_quotas
-from foundry_estate.manifest.checks.references import check_references, check_unused
-from foundry_estate.manifest.checks.secrets import check_secrets
+from foundry_estate.validate.checks.names import check_unique_names
+from foundry_estate.validate.checks.quotas import check_core_quotas, check_quotas
+from foundry_estate.validate.checks.references import check_references, check_unused
+from foundry_estate.validate.checks.secrets import check_secrets
 from foundry_estate.manifest.document import Document
 
 CHECKS: tuple[Callable[[Document], Iterator[Problem]], ...] = (

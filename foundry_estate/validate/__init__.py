@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from foundry_estate.catalog.checks import CatalogOptions, catalog_problems
-from foundry_estate.manifest.checks import CHECKS
+from foundry_estate.validate.checks import CHECKS
 from foundry_estate.manifest.document import Document
 from foundry_estate.errors import KitError, Problem
 from foundry_estate.guardrails import guardrail_problems

@@ -7,7 +7,7 @@ import re
 from typing import Iterator
 
 from foundry_estate.errors import Problem
-from foundry_estate.manifest.checks.names import pe_name
+from foundry_estate.validate.checks.names import pe_name
 from foundry_estate.manifest.document import Document
 from foundry_estate.manifest.reading import accounts_in, as_list, as_map, as_str
 from foundry_estate.manifest.schema import schema_document

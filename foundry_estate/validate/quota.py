@@ -3,7 +3,8 @@
 `quota_use` is one manifest's (plans carry it; diffs quote it next to capacity changes).
 `shared_use` adds up the stacks that deploy into one subscription, since Azure's quota is a
 pool per subscription, region, SKU and model: `foundry-estate quota` reports it, and it fails
-validation when the stacks together pass a budget.
+validation when the stacks together pass a budget (the stacks' manifests:
+`foundry_estate/repository/manifests.py`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from foundry_estate.live.lists import LiveModel, LiveUsage
+from foundry_estate.azure.lists import LiveModel, LiveUsage
 from foundry_estate.manifest.document import Document
-from foundry_estate.errors import KitError, Position, Problem
+from foundry_estate.errors import Position, Problem
 from foundry_estate.catalog.instance_types import shipped_instance_types
-from foundry_estate.manifest.loader import load
 from foundry_estate.manifest.model import Manifest
-from foundry_estate.project.stacks import Stack, subscription_of
-from foundry_estate.validate import validate
 
 Key = tuple[str, str, str]  # (location, SKU, model)
 
@@ -176,21 +174,6 @@ class SharedUse:
         return [(b.stack, Problem(b.position, b.path, f"deployments in {self.group()} request {self.requested} capacity "
                                                       f"units of {model} {sku} in {location}, over the limit of {b.limit}: {names}"))
                 for b in self.budgets if self.requested > b.limit]
-
-def stack_manifests(stacks: Iterable[Stack]) -> list[StackManifest]:
-    """Each stack's manifest, validated (without guardrails); a `KitError` with every problem of every invalid one."""
-    loaded: list[StackManifest] = []
-    problems: list[Problem] = []
-    for stack in stacks:
-        try:
-            document = load(stack.manifest_file)
-            loaded.append(StackManifest(stack.name, subscription_of(stack), document, validate(document).manifest))
-        except KitError as error:
-            problems += error.problems
-    if problems:
-        raise KitError(problems)
-    return loaded
-
 
 def subscription_groups(stacks: Iterable[StackManifest]) -> list[list[StackManifest]]:
     """Stacks grouped by subscription (ignoring case), known subscriptions first; a stack whose

@@ -24,7 +24,7 @@ from foundry_estate.errors import KitError
 from foundry_estate.guardrails.config import GUARDRAILS_FILE
 from foundry_estate.guardrails.from_manifest import project_guardrails
 from foundry_estate.manifest.loader import load, load_stack_config
-from foundry_estate.project.gitref import changed_files, tracked_files
+from foundry_estate.repository.gitref import changed_files, tracked_files
 from foundry_estate.project.stacks import Stack, project_of
 
 

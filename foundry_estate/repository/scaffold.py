@@ -19,7 +19,7 @@ from foundry_estate.errors import KitError, Problem
 from foundry_estate.project.stacks import display
 from foundry_estate.shipped import POLICY
 
-TEMPLATES = "templates"  # a folder of data in foundry_estate.project
+TEMPLATES = "templates"  # a folder of data in foundry_estate.repository
 # Where each template lands in the project (templates that keep their path are not listed).
 TARGETS = {"gitignore": ".gitignore", "workflows": ".github/workflows"}
 POLICY_FILES = ("__main__.py", "PulumiPolicy.yaml", "guardrails.yaml")
@@ -35,7 +35,7 @@ def render(project: str) -> dict[str, str]:
     """Every file of a new project, by its path relative to the project root."""
     values = {"project": project, "name": azure_name(project), "version": __version__}
     rendered: dict[str, str] = {}
-    for path, text in _walk(files("foundry_estate.project").joinpath(TEMPLATES), ""):
+    for path, text in _walk(files("foundry_estate.repository").joinpath(TEMPLATES), ""):
         first, _, rest = path.partition("/")
         target = os.path.join(TARGETS.get(first, first), rest) if rest else TARGETS.get(path, path)
         rendered[target] = re.sub(r"\{\{(\w+)\}\}", lambda match: values[match.group(1)], text)

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from foundry_estate.catalog.instance_types import shipped_instance_types
 from foundry_estate.errors import Problem
-from foundry_estate.manifest.checks.names import unique
+from foundry_estate.validate.checks.names import unique
 from foundry_estate.manifest.document import Document, Path
 from foundry_estate.manifest.reading import as_map, as_str, did_you_mean
 

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from foundry_estate.catalog.instance_types import shipped_instance_types
 from foundry_estate.errors import Problem
-from foundry_estate.manifest.checks.hubs import online_deployments
+from foundry_estate.validate.checks.hubs import online_deployments
 from foundry_estate.manifest.document import Document, Path, format_path
 from foundry_estate.manifest.reading import as_list, as_map, as_str, deployments_in, did_you_mean
 

@@ -11,7 +11,7 @@ from typing import Iterable
 from foundry_estate.catalog.limits import shipped_limits
 from foundry_estate.errors import Position, Problem
 from foundry_estate.manifest.document import format_path
-from foundry_estate.project.quota import StackManifest, subscription_groups
+from foundry_estate.validate.quota import StackManifest, subscription_groups
 
 
 def shared_account_problems(stacks: Iterable[StackManifest]) -> list[tuple[str, Problem]]:

@@ -1,6 +1,6 @@
 """Azure's limits and region names (`catalog/azure-limits.yaml`) on one manifest. The limits
 that count across the stacks of a subscription are checked again where quota adds stacks up
-(`foundry_estate/project/shared_checks.py`)."""
+(`foundry_estate/repository/shared_checks.py`)."""
 
 from __future__ import annotations
 
