@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from foundry_estate.words import one_line
+
 
 @dataclass(frozen=True, order=True)
 class Position:
@@ -39,9 +41,10 @@ class Problem:
         return cls(Position(file), "", message)
 
     def __str__(self) -> str:
+        """One line, whatever the values it quotes contain (see `one_line`)."""
         where = f"{self.position}: {self.path}" if self.path else f"{self.position}"
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {prefix}{self.message}"
+        return one_line(f"{where}: {prefix}{self.message}")
 
 
 class KitError(Exception):

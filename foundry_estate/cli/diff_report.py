@@ -11,8 +11,9 @@ from foundry_estate.azure import describe
 from foundry_estate.preview.diff import (ABSENT, CREATE, DELETE, IMPORT, REPLACE, REPLACED_WITH, SYMBOLS, UPDATE, ResourceChange,
                                      StackDiff)
 from foundry_estate.preview.summary import Sentence, summarize, value
+from foundry_estate.cli import markdown as md
 from foundry_estate.cli.plan_report import reading_order
-from foundry_estate.words import plural
+from foundry_estate.words import one_line, plural
 
 _ACTIONS = (CREATE, IMPORT, UPDATE, REPLACE, DELETE)
 _VERBS = {CREATE: "to create", IMPORT: "to import", UPDATE: "to update", REPLACE: "to replace", DELETE: "to delete"}
@@ -64,45 +65,51 @@ def _marks(sentence: Sentence) -> str:
 
 
 def text(diffs: list[StackDiff], base: str, out: TextIO) -> None:
+    def say(line: str = "") -> None:
+        print(one_line(line), file=out)  # a value never starts a line of its own
+
     for diff in diffs:
-        print(f"Stack {diff.stack}: {counts(diff)} (against {base})", file=out)
+        say(f"Stack {diff.stack}: {counts(diff)} (against {base})")
         for sentence in summarize(diff):
             flags = [word for word, on in (("destructive", sentence.destructive), ("weakens a guardrail", sentence.weakens)) if on]
-            print(f"  {sentence}" + (f"  [{', '.join(flags)}]" if flags else ""), file=out)
+            say(f"  {sentence}" + (f"  [{', '.join(flags)}]" if flags else ""))
         for new, warning in _warnings(diff):
-            print(f"  {'(new) ' if new else ''}{warning}", file=out)
+            say(f"  {'(new) ' if new else ''}{warning}")
         for change in _ordered(diff)[:_DETAIL_LIMIT]:
             for line in _detail(change):
-                print(f"    {line}", file=out)
-        print(file=out)
+                say(f"    {line}")
+        say()
 
 
 def markdown(diffs: list[StackDiff], base: str, out: TextIO) -> None:
+    """For a PR comment: every value from a manifest is escaped (`cli/markdown.py`), so none
+    becomes HTML, a link or a mention there."""
     changed = [d for d in diffs if d.changed]
-    print(f"## foundry-estate diff against `{base}`\n", file=out)
+    print(f"## foundry-estate diff against {md.code(base)}\n", file=out)
     if not changed:
         print("No changes to any stack: nothing in Azure changes.", file=out)
         return
     print("| stack | changes | destructive | weakens a guardrail |\n|---|---|---|---|", file=out)
     for diff in diffs:
         sentences = summarize(diff)
-        print(f"| {diff.stack} | {counts(diff)} | {'⚠️ yes' if diff.destructive else 'no'} | "
+        print(f"| {md.text(diff.stack)} | {md.text(counts(diff))} | {'⚠️ yes' if diff.destructive else 'no'} | "
               f"{'🔓 yes' if any(s.weakens for s in sentences) else 'no'} |", file=out)
     for diff in changed:
-        print(f"\n### {diff.stack}\n", file=out)
+        print(f"\n### {md.text(diff.stack)}\n", file=out)
         for sentence in summarize(diff):
-            print(f"- {_marks(sentence)}**{sentence.subject}**"
-                  f"{' (' + ', '.join(sentence.accounts) + ')' if sentence.accounts else ''}: {sentence.text}", file=out)
+            accounts = f" ({md.text(', '.join(sentence.accounts))})" if sentence.accounts else ""
+            print(f"- {_marks(sentence)}**{md.text(sentence.subject)}**{accounts}: {md.text(sentence.text)}", file=out)
         for new, warning in _warnings(diff):
-            print(f"- ℹ️ {'**new** ' if new else ''}`{warning}`", file=out)
+            print(f"- ℹ️ {'**new** ' if new else ''}{md.code(str(warning))}", file=out)
         ordered = _ordered(diff)
         if ordered:
-            print(f"\n<details><summary>{plural(len(ordered), 'resource')} in detail</summary>\n\n```diff", file=out)
-            for change in ordered[:_DETAIL_LIMIT]:
-                print("\n".join(_detail(change)), file=out)
+            lines = [one_line(line) for change in ordered[:_DETAIL_LIMIT] for line in _detail(change)]
             if len(ordered) > _DETAIL_LIMIT:
-                print(f"... and {len(ordered) - _DETAIL_LIMIT} more (foundry-estate diff --format json lists them all)", file=out)
-            print("```\n</details>", file=out)
+                lines.append(f"... and {len(ordered) - _DETAIL_LIMIT} more (foundry-estate diff --format json lists them all)")
+            fence = md.fence(lines)
+            print(f"\n<details><summary>{plural(len(ordered), 'resource')} in detail</summary>\n\n{fence}diff", file=out)
+            print("\n".join(lines), file=out)
+            print(f"{fence}\n</details>", file=out)
     print("\n⚠️ destructive (a delete or replacement) · 🔓 weakens a guardrail · "
           "offline plan under Pulumi's mock engine; `pulumi preview` against Azure is the final word", file=out)
 

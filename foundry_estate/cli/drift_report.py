@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from foundry_estate.cli import markdown as md
 from foundry_estate.live.drift import DriftReport
-from foundry_estate.words import plural
+from foundry_estate.words import one_line, plural
 
 
 def _headline(report: DriftReport) -> str:
@@ -18,22 +19,23 @@ def _headline(report: DriftReport) -> str:
 
 
 def text(report: DriftReport, out: TextIO) -> None:
-    print(_headline(report), file=out)
+    print(one_line(_headline(report)), file=out)
     for item in report.drifts:
-        print(f"  {item}", file=out)
+        print(one_line(f"  {item}"), file=out)
     for note in report.notes:
-        print(f"  (not compared) {note}", file=out)
+        print(one_line(f"  (not compared) {note}"), file=out)
 
 
 def markdown(report: DriftReport, out: TextIO) -> None:
-    print(f"## foundry-estate drift: stack `{report.stack}`\n", file=out)
-    print(_headline(report).split(": ", 1)[1] + "\n", file=out)
+    """For a GitHub issue: values from Azure and the manifest are escaped (`cli/markdown.py`)."""
+    print(f"## foundry-estate drift: stack {md.code(report.stack)}\n", file=out)
+    print(md.text(_headline(report).split(": ", 1)[1]) + "\n", file=out)
     for item in report.drifts:
-        print(f"- **{item.subject}**: {item.text}  \n  `{item.resource_id}`", file=out)
+        print(f"- **{md.text(item.subject)}**: {md.text(item.text)}  \n  {md.code(item.resource_id)}", file=out)
     if report.notes:
         print("\n<details><summary>Not compared (the manifest cannot express it)</summary>\n", file=out)
         for note in report.notes:
-            print(f"- {note}", file=out)
+            print(f"- {md.text(note)}", file=out)
         print("\n</details>", file=out)
     if report.drifts:
         print("\nBring Azure back with `pulumi up`, or the manifest up to date with a pull request "

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass, field
 from typing import Callable, TextIO
 
 from foundry_estate.errors import Problem
-from foundry_estate.words import plural
+from foundry_estate.words import one_line, plural
 
 
 @dataclass
@@ -34,19 +35,25 @@ def text(results: list[FileResult], out: TextIO) -> None:
     if errors:
         print(f"{plural(errors, 'error')} in {plural(invalid, 'file')}" + (f", {warned}" if warnings else ""), file=out)
     else:
-        checked = ", ".join(r.file for r in results)
+        checked = one_line(", ".join(r.file for r in results))
         print(f"{plural(len(results), 'manifest')} valid" + (f" ({warned})" if warnings else "") + f": {checked}", file=out)
 
 
 def github(results: list[FileResult], out: TextIO) -> None:
-    """GitHub Actions workflow commands: annotations on the pull request's files."""
+    """GitHub Actions workflow commands: annotations on the pull request's files, each value
+    escaped as the runner's rules say; then the plain report for the log, between
+    `stop-commands` and its one-time token, so that nothing in it is a command to the runner
+    (the runner reads `::` at a line's start and `##[` anywhere in it)."""
     for result in results:
         for p in result.problems:
             level = "warning" if p.severity == "warning" else "error"
             message = f"{p.path}: {p.message}" if p.path else p.message
             print(f"::{level} file={_escape_property(p.position.file)},line={p.position.line},"
                   f"col={p.position.column},title=foundry-kit::{_escape_data(message)}", file=out)
+    token = secrets.token_hex(16)
+    print(f"::stop-commands::{token}", file=out)
     text(results, out)
+    print(f"::{token}::", file=out)
 
 
 def as_json(results: list[FileResult], out: TextIO) -> None:
