@@ -28,7 +28,7 @@ def fake_arm(test_ca, monkeypatch: pytest.MonkeyPatch):
     """A fake Azure Resource Manager on 127.0.0.1 (HTTPS, the test's CA) that the live layer is
     pointed at through its own settings: endpoint, token and CA bundle from the environment,
     retries without real waiting (the waits asked for are recorded in `arm.sleeps`)."""
-    pytest.importorskip("azure.mgmt.cognitiveservices")
+    pytest.importorskip("azure.mgmt.core")
     from foundry_estate.live import client
     from support.fake_arm import FakeArm
 

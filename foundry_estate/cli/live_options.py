@@ -1,4 +1,4 @@
-"""The options every live command takes (`--subscription`, `--arm-endpoint`) and the connection
+"""The options every live command takes (`--subscription`, `--arm-endpoint`, `--timeout`) and the connection
 they make: one place, so `catalog refresh`, `quota --live`, `import` and `drift` read Azure alike."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import argparse
 
 from foundry_estate.errors import KitError, Problem
 from foundry_estate.live import client as live
+from foundry_estate.live import reads
 from foundry_estate.project.stacks import SUBSCRIPTION_KEY, Stack, subscription_of
 
 
@@ -15,6 +16,18 @@ def add(parser: argparse.ArgumentParser, subscription_help: str) -> None:
     parser.add_argument("--arm-endpoint", metavar="URL",
                         help=f"Azure Resource Manager endpoint (default: ${live.ENDPOINT_VARIABLE}, else Azure's public "
                              "cloud; sovereign clouds give theirs)")
+    parser.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=reads.DEFAULT_TIMEOUT,
+                        help=f"give up reading Azure after this many seconds (default: {reads.DEFAULT_TIMEOUT:g})")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
 
 
 def subscription(args: argparse.Namespace, stack: Stack | None = None) -> str:
@@ -27,4 +40,5 @@ def subscription(args: argparse.Namespace, stack: Stack | None = None) -> str:
 
 
 def connect(args: argparse.Namespace, stack: Stack | None = None) -> live.AzureLists:
-    return live.connect(subscription(args, stack), args.arm_endpoint)
+    """The reader of the command's subscription, whose reads end within --timeout from now."""
+    return live.connect(subscription(args, stack), args.arm_endpoint, args.timeout)

@@ -1,9 +1,12 @@
 """The only code that calls Azure: every live read of the kit (`catalog refresh`, `quota --live`,
 `import`, `drift`) goes through `connect()` and the `AzureLists` it returns.
 
-It needs the optional extra `live` (azure-identity, azure-mgmt-cognitiveservices), imported here
-and only when a live command runs, and hands back REST JSON (the SDK's models serialized back to
-Azure's own spelling), which `foundry_estate/azure/lists.py` and `estate.py` read.
+It reads through `reads.JsonApi` (azure-core's pipeline under the live layer's rules: the token
+for this endpoint only, a deadline, bounded paging, checked shapes, parallel reads; see reads.py),
+needs the optional extra `live` (azure-core, azure-mgmt-core, azure-identity), imported only when a
+live command runs, and hands back Azure's REST JSON of API version `API_VERSION` as it came (each
+resource checked to be an object with a `name`), which `foundry_estate/azure/lists.py` and
+`estate.py` read.
 
 - Where: `--arm-endpoint URL`, else `FOUNDRY_KIT_ARM_ENDPOINT`, else Azure's public cloud. The
   token's scope follows the endpoint (the SDK's table for the public, China and US Government
@@ -12,33 +15,33 @@ Azure's own spelling), which `foundry_estate/azure/lists.py` and `estate.py` rea
   accessToken -o tsv`) when set, else `DefaultAzureCredential` (az login, environment variables,
   a managed identity...).
 - TLS: the system's trust store, or the bundle `REQUESTS_CA_BUNDLE` names (a proxy's CA).
-- Throttling and server errors: azure-core's `RetryPolicy` retries 408, 429 and 5xx, waiting what
-  `Retry-After` says (else exponential back-off), at most `RETRIES` times; paging follows
-  `nextLink` (the SDK's `ItemPaged`).
-- Failures end in a `KitError` in the user's terms (sign-in, permission, not found, throttled,
-  Azure's own error, unreachable), never a traceback.
+- When: within `--timeout` seconds (default `reads.DEFAULT_TIMEOUT`) from `connect()`.
+- Failures end in a `KitError` of one line in the user's terms (sign-in, permission, not found,
+  throttled, Azure's own error, unreachable, a wrong answer, a foreign `nextLink`, too slow),
+  never a traceback.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Sequence, TypeVar
+from urllib.parse import quote
 
+from foundry_estate.azure.resource_types import ACCOUNT, BY_TOKEN
 from foundry_estate.errors import KitError, Problem
+from foundry_estate.live.reads import DEFAULT_TIMEOUT, INSTALL, RETRIES, Deadline, Failure, JsonApi, an_object, kind_of
 
-INSTALL = "pip install 'foundry-estate[live]'"
+T = TypeVar("T")
+
 PUBLIC_CLOUD = "https://management.azure.com"
 ENDPOINT_VARIABLE = "FOUNDRY_KIT_ARM_ENDPOINT"
 TOKEN_VARIABLE = "FOUNDRY_KIT_ACCESS_TOKEN"
 CA_VARIABLE = "REQUESTS_CA_BUNDLE"
 
-# Bounded retries: 429 waits what Retry-After says (capped by BACKOFF_MAX seconds), other
-# retriable answers back off exponentially from BACKOFF seconds. Tests make BACKOFF small.
-RETRIES = 4
-BACKOFF = 0.8
-BACKOFF_MAX = 60
-TIMEOUT = 60  # seconds to connect and to read one response
+PROVIDER = "Microsoft.CognitiveServices"
+# The REST API version the kit reads: the one of the specification it writes with (resource_types)
+API_VERSION = BY_TOKEN[ACCOUNT].arm.api_version
 
 
 def arm_endpoint(given: str | None = None) -> str:
@@ -86,85 +89,120 @@ def credential() -> Any:
     return DefaultAzureCredential()
 
 
-def connect(subscription: str, endpoint: str | None = None) -> "AzureLists":
-    """A reader of `subscription` at the ARM endpoint (`--arm-endpoint`, the environment or the public cloud)."""
-    try:
-        from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
-    except ImportError as error:
-        raise KitError([Problem.at(".", f"the live commands need the optional extra 'live' ({error.name or 'azure'} is not "
-                                        f"installed): {INSTALL}")]) from None
+def connect(subscription: str, endpoint: str | None = None, timeout: float | None = None) -> "AzureLists":
+    """A reader of `subscription` at the ARM endpoint (`--arm-endpoint`, the environment or the
+    public cloud) whose reads end within `timeout` seconds (`--timeout`) from now."""
+    deadline = Deadline(DEFAULT_TIMEOUT if timeout is None else timeout)
     url = arm_endpoint(endpoint)
-    options: dict[str, Any] = {"retry_total": RETRIES, "retry_status": RETRIES, "retry_backoff_factor": BACKOFF,
-                               "retry_backoff_max": BACKOFF_MAX, "connection_timeout": TIMEOUT, "read_timeout": TIMEOUT}
-    bundle = os.environ.get(CA_VARIABLE)
-    if bundle:
-        options["connection_verify"] = bundle
-    client = CognitiveServicesManagementClient(credential(), subscription, base_url=url,
-                                               credential_scopes=[credential_scope(url)], **options)
-    return AzureLists(subscription, client, url)
+    try:
+        scope, who = credential_scope(url), credential()
+    except ImportError as error:
+        raise KitError([Problem.at(".", f"the live commands need the optional extra 'live' ({error.name or 'azure'} is "
+                                        f"not installed): {INSTALL}")]) from None
+    api = JsonApi(url, deadline, credential=who, scopes=[scope], ca_bundle=os.environ.get(CA_VARIABLE) or None)
+    return AzureLists(subscription, api)
 
 
 class AzureLists:
     """Reads of one subscription, each as REST JSON: lists fully paged, single resources as one body."""
 
-    def __init__(self, subscription: str, client: Any, endpoint: str = PUBLIC_CLOUD):
-        self.subscription, self.client, self.endpoint = subscription, client, endpoint
+    def __init__(self, subscription: str, api: JsonApi):
+        self.subscription, self.api, self.endpoint = subscription, api, api.endpoint
+
+    def parallel(self, calls: Sequence[Callable[[], T]]) -> list[T]:
+        """Reads at once, as many as the live layer allows (`reads.PARALLEL`), within the deadline."""
+        return self.api.parallel(calls)
 
     def models(self, location: str) -> list[dict[str, Any]]:
         """Models_List: the models, versions and SKUs offered in `location`."""
-        return self._read(lambda: self.client.models.list(location), f"the models list of {location}")
+        return self._list(f"{self._provider}/locations/{_segment(location)}/models", f"the models list of {location}",
+                          an_object)
 
     def usages(self, location: str) -> list[dict[str, Any]]:
         """Usages_List: the quota limits and current values in `location`."""
-        return self._read(lambda: self.client.usages.list(location), f"the usages of {location}")
+        return self._list(f"{self._provider}/locations/{_segment(location)}/usages", f"the usages of {location}",
+                          an_object)
 
     def accounts(self, group: str) -> list[dict[str, Any]]:
         """Accounts_ListByResourceGroup."""
-        return self._read(lambda: self.client.accounts.list_by_resource_group(group),
-                          f"the Foundry accounts of resource group {group}", group)
+        return self._list(self._accounts(group), f"the Foundry accounts of resource group {group}", group=group)
 
     def account(self, group: str, name: str) -> dict[str, Any]:
         """Accounts_Get."""
-        return self._read(lambda: [self.client.accounts.get(group, name)], f"account {name} in resource group {group}",
-                          group)[0]
+        what = f"account {name} in resource group {group}"
+        body: dict[str, Any] = self.api.get(f"{self._accounts(group)}/{_segment(name)}", self._query, what,
+                                            check=arm_resource, explain=self._explain(what, group))
+        return body
 
     def deployments(self, group: str, account: str) -> list[dict[str, Any]]:
-        return self._read(lambda: self.client.deployments.list(group, account), f"the deployments of account {account}",
-                          group)
+        return self._list(f"{self._account(group, account)}/deployments", f"the deployments of account {account}",
+                          group=group)
 
     def rai_policies(self, group: str, account: str) -> list[dict[str, Any]]:
-        return self._read(lambda: self.client.rai_policies.list(group, account),
-                          f"the content filters (RAI policies) of account {account}", group)
+        return self._list(f"{self._account(group, account)}/raiPolicies",
+                          f"the content filters (RAI policies) of account {account}", group=group)
 
     def rai_blocklists(self, group: str, account: str) -> list[dict[str, Any]]:
-        return self._read(lambda: self.client.rai_blocklists.list(group, account), f"the blocklists of account {account}",
-                          group)
+        return self._list(f"{self._account(group, account)}/raiBlocklists", f"the blocklists of account {account}",
+                          group=group)
 
     def rai_blocklist_items(self, group: str, account: str, blocklist: str) -> list[dict[str, Any]]:
-        return self._read(lambda: self.client.rai_blocklist_items.list(group, account, blocklist),
-                          f"the items of blocklist {blocklist} of account {account}", group)
+        return self._list(f"{self._account(group, account)}/raiBlocklists/{_segment(blocklist)}/raiBlocklistItems",
+                          f"the items of blocklist {blocklist} of account {account}", group=group)
 
     def projects(self, group: str, account: str) -> list[dict[str, Any]]:
-        return self._read(lambda: self.client.projects.list(group, account), f"the projects of account {account}", group)
+        return self._list(f"{self._account(group, account)}/projects", f"the projects of account {account}",
+                          group=group)
 
-    def _read(self, call: Callable[[], Iterable[Any]], what: str, group: str | None = None) -> list[dict[str, Any]]:
-        from azure.core.exceptions import AzureError
+    @property
+    def _provider(self) -> str:
+        return f"/subscriptions/{_segment(self.subscription)}/providers/{PROVIDER}"
 
-        try:
-            return [item.serialize(keep_readonly=True) for item in call()]
-        except AzureError as error:
-            raise KitError([Problem.at(".", failure(error, what, self.subscription, group))]) from None
+    @property
+    def _query(self) -> dict[str, str]:
+        return {"api-version": API_VERSION}
+
+    def _accounts(self, group: str) -> str:
+        return f"/subscriptions/{_segment(self.subscription)}/resourceGroups/{_segment(group)}/providers/{PROVIDER}/accounts"
+
+    def _account(self, group: str, account: str) -> str:
+        return f"{self._accounts(group)}/{_segment(account)}"
+
+    def _list(self, path: str, what: str, check: Callable[[Any], str | None] | None = None,
+              group: str | None = None) -> list[dict[str, Any]]:
+        return self.api.pages(path, self._query, what, check=check or arm_resource, explain=self._explain(what, group))
+
+    def _explain(self, what: str, group: str | None) -> Callable[[Failure], str]:
+        return lambda found: failure(found, self.subscription, group)
 
 
-def failure(error: Any, what: str, subscription: str, group: str | None) -> str:
-    """An Azure SDK error in the user's terms: what could not be read, why, and what to do."""
-    from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ServiceRequestError
+def arm_resource(item: Any) -> str | None:
+    """What is wrong with an ARM resource's JSON for the kit, or None: an object with a `name`,
+    whose `properties`, `sku`, `tags` and `identity`, when given, are objects."""
+    if not isinstance(item, dict):
+        return f"is {kind_of(item)}, not an object"
+    name = item.get("name")
+    if not isinstance(name, str) or not name:
+        return "has no `name`" if name is None else f"has a `name` that is {kind_of(name)}, not a string"
+    for key in ("properties", "sku", "tags", "identity"):
+        value = item.get(key)
+        if value is not None and not isinstance(value, dict):
+            return f"({name}) has a `{key}` that is {kind_of(value)}, not an object"
+    return None
 
-    status = getattr(error, "status_code", None)
-    code = _code(error)
-    reason = f"{code}: {_message(error)}" if code else _message(error)
+
+def _segment(name: str) -> str:
+    """A name as one segment of a request path."""
+    return quote(name, safe="")
+
+
+def failure(found: Failure, subscription: str, group: str | None) -> str:
+    """A read Azure Resource Manager did not answer as asked, in the user's terms: what could not be
+    read, why, and what to do."""
+    status, code, what = found.status, found.code, found.what
+    reason = f"{code}: {found.reason}" if code else found.reason
     where = f"in subscription {subscription}"
-    if status == 401 or (isinstance(error, ClientAuthenticationError) and status is None):
+    if status == 401 or found.kind == "credential":
         return (f"cannot read {what} {where}: not signed in ({reason}). Run `az login`, or set {TOKEN_VARIABLE} to "
                 "a token from `az account get-access-token --query accessToken -o tsv`")
     if status == 403:
@@ -177,23 +215,8 @@ def failure(error: Any, what: str, subscription: str, group: str | None) -> str:
     if status == 429:
         return (f"cannot read {what} {where}: Azure is throttling the reads (429 after {RETRIES} retries); "
                 "try again in a few minutes")
-    if isinstance(error, HttpResponseError) and status is not None:
+    if status is not None:
         return f"cannot read {what} {where}: Azure answered {status} ({reason}); try again later"
-    if isinstance(error, ServiceRequestError):
+    if found.kind == "unreachable":
         return f"cannot reach Azure Resource Manager to read {what}: {reason}. Check --arm-endpoint and the network"
-    return f"cannot read {what} {where}: {reason}"
-
-
-def _code(error: Any) -> str | None:
-    inner = getattr(error, "error", None)
-    code = getattr(inner, "code", None)
-    return code if isinstance(code, str) and code else None
-
-
-def _message(error: Any) -> str:
-    inner = getattr(error, "error", None)
-    message = getattr(inner, "message", None)
-    if isinstance(message, str) and message:
-        return message
-    text = str(getattr(error, "message", None) or error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    return f"cannot read {what} {where}: Azure Resource Manager stopped answering ({reason}); try again later"

@@ -6,6 +6,7 @@ filters), blocklists and their items, and projects. `foundry-estate import` writ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Sequence
 
 from foundry_estate.errors import KitError, Problem
@@ -52,20 +53,25 @@ def read_estate(azure: AzureLists, group: str, names: Sequence[str] = ()) -> Liv
 
 
 def read_accounts(azure: AzureLists, group: str, bodies: Sequence[Json]) -> LiveEstate:
-    """These accounts of `group` (as listed) with what is under them."""
-    return LiveEstate(azure.subscription, group, tuple(_account(azure, group, body) for body in
-                                                       sorted(bodies, key=lambda a: str(a.get("name", "")).lower())))
-
-
-def _account(azure: AzureLists, group: str, body: Json) -> LiveAccount:
-    name = str(body["name"])
-    blocklists = tuple(azure.rai_blocklists(group, name))
-    return LiveAccount(
+    """These accounts of `group` (as listed) with what is under them, read in parallel (`azure.parallel`)."""
+    accounts = sorted(bodies, key=lambda a: str(a.get("name", "")).lower())
+    wanted = [(str(body["name"]), kind) for body in accounts for kind in _COLLECTIONS
+              if kind != "projects" or body.get("kind") == "AIServices"]
+    read = dict(zip(wanted, azure.parallel([partial(getattr(azure, kind), group, name) for name, kind in wanted])))
+    blocklists = [(name, str(b["name"])) for name, _ in wanted for b in read.get((name, "rai_blocklists"), ())]
+    terms: dict[str, dict[str, tuple[Json, ...]]] = {}
+    for (name, blocklist), items in zip(blocklists, azure.parallel(
+            [partial(azure.rai_blocklist_items, group, name, blocklist) for name, blocklist in blocklists])):
+        terms.setdefault(name, {})[blocklist] = tuple(items)
+    return LiveEstate(azure.subscription, group, tuple(LiveAccount(
         account=body,
-        deployments=tuple(azure.deployments(group, name)),
-        rai_policies=tuple(azure.rai_policies(group, name)),
-        rai_blocklists=blocklists,
-        rai_blocklist_items={str(b["name"]): tuple(azure.rai_blocklist_items(group, name, str(b["name"])))
-                             for b in blocklists},
-        projects=tuple(azure.projects(group, name)) if body.get("kind") == "AIServices" else (),
-    )
+        deployments=tuple(read[(name, "deployments")]),
+        rai_policies=tuple(read[(name, "rai_policies")]),
+        rai_blocklists=tuple(read[(name, "rai_blocklists")]),
+        rai_blocklist_items=terms.get(name, {}),
+        projects=tuple(read.get((name, "projects"), ())),
+    ) for name, body in ((str(body["name"]), body) for body in accounts)))
+
+
+# What is read under each account (the methods of AzureLists); projects only under AIServices accounts
+_COLLECTIONS = ("deployments", "rai_policies", "rai_blocklists", "projects")

@@ -5,6 +5,7 @@ against the quota Azure reports for the subscription."""
 from __future__ import annotations
 
 import argparse
+from functools import partial
 import os
 import sys
 
@@ -73,7 +74,8 @@ def run_live(args: argparse.Namespace, uses: list[SharedUse]) -> int:
                                         f"(azure-native:subscriptionId in stacks/Pulumi.<stack>.yaml)")])
     azure = live_options.connect(args)
     locations = sorted({use.key[0] for use in uses if use.contributors})
-    models = {location: parse_models(azure.models(location)) for location in locations}
-    usages = {location: parse_usages(azure.usages(location)) for location in locations}
+    listed = azure.parallel([partial(read, location) for location in locations for read in (azure.models, azure.usages)])
+    models = {location: parse_models(found) for location, found in zip(locations, listed[0::2])}
+    usages = {location: parse_usages(found) for location, found in zip(locations, listed[1::2])}
     LIVE_REPORTERS[args.format](args.subscription, stacks, live_pools(uses, models, usages), sys.stdout)
     return 0

@@ -136,8 +136,11 @@ def test_the_example_stacks_share_a_subscription_within_budget(monkeypatch, tmp_
 # --- --live, on fake lists ------------------------------------------------------------------------
 
 class FakeAzure:
-    def __init__(self, subscription: str, endpoint: str | None = None):
+    def __init__(self, subscription: str, endpoint: str | None = None, timeout: float | None = None):
         self.subscription = subscription
+
+    def parallel(self, calls: list) -> list:
+        return [call() for call in calls]
 
     def models(self, location: str) -> list[dict]:
         skus = [{"name": "GlobalStandard", "usageName": "AIServices.GlobalStandard.grok-4"}]
@@ -177,7 +180,7 @@ def test_live_needs_a_subscription_with_stacks(project, monkeypatch, capsys) -> 
 @pytest.mark.parametrize("argv", [["quota", "--live", "--subscription", SUBSCRIPTION],
                                   ["catalog", "refresh", "--subscription", SUBSCRIPTION, "--location", "eastus2"]])
 def test_without_the_live_extra_the_live_commands_say_how_to_install_it(project, monkeypatch, capsys, argv) -> None:
-    for module in ("azure", "azure.identity", "azure.mgmt", "azure.mgmt.cognitiveservices"):
+    for module in ("azure", "azure.core", "azure.identity", "azure.mgmt", "azure.mgmt.core"):
         monkeypatch.setitem(sys.modules, module, None)  # an import of any of them fails, installed or not
     assert cli.main(argv) == 1
     err = capsys.readouterr().err
