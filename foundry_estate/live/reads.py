@@ -191,17 +191,19 @@ class JsonApi:
 
     def pages(self, path: str, params: dict[str, str], what: str, *, items: str = "value",
               next_link: str = "nextLink", check: Check = an_object, explain: Explain | None = None,
-              max_pages: int = MAX_PAGES) -> list[Any]:
+              max_pages: int | None = None) -> list[Any]:
         """Every item of a paged list at `path`: pages of `{items: [...], next_link: url}` followed
-        on this origin only, each item as `check` wants it."""
+        on this origin only, each item as `check` wants it, at most `max_pages` (`MAX_PAGES`) pages."""
+        limit = MAX_PAGES if max_pages is None else max_pages
+
         def read() -> list[Any]:
             found: list[Any] = []
             url: str | None = self.endpoint + path
             query: dict[str, str] | None = params
             seen: set[str] = set()
             while url is not None:
-                if len(seen) == max_pages:
-                    raise self._error(f"cannot read {what}: more than {max_pages} pages; the kit stops there")
+                if len(seen) == limit:
+                    raise self._error(f"cannot read {what}: more than {limit} pages; the kit stops there")
                 seen.add(url)
                 body = self._fetch(url, query, what, explain or self.explain)
                 wrong = _page_problem(body, items, next_link, check)
@@ -324,7 +326,7 @@ class JsonApi:
             error_body = error_body if isinstance(error_body, dict) else {}
             code, message = error_body.get("code"), error_body.get("message")
             raise self._error(explain(Failure(what, status, code if isinstance(code, str) and code else None,
-                                              message if isinstance(message, str) and message else
+                                              _clip(message) if isinstance(message, str) and message else
                                               (http.reason or f"status {status}"))))
         return body
 

@@ -6,8 +6,11 @@ It serves an estate held as REST JSON (`groups[group][account]` = {"account": bo
 "deployments": [...], "raiPolicies": [...], "raiBlocklists": [...], "raiBlocklistItems":
 {blocklist: [...]}, "projects": [...]}) plus the location lists (`models[location]`,
 `usages[location]`), pages lists `page_size` items at a time with `nextLink`, and answers
-scripted failures first (`fail(path_suffix, status, ...)`: 429 with Retry-After, 403, 404, 500).
-Every request is recorded; past `max_requests` it answers 500, so a looping client ends.
+scripted failures first (`fail(path_suffix, status, ...)`: 429 with Retry-After, 403, 404, 500)
+and scripted answers of any kind (`script(path_suffix, answer)`: a `Reply` whose body may be raw
+bytes, sent after `delay` seconds or `trickle`d a byte at a time, or a function of the request).
+`delay` holds every answer that long (a distant Resource Manager). Every request is recorded; past
+`max_requests` it answers 500, so a looping client ends.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 import trustme
@@ -33,8 +36,10 @@ COLLECTIONS = ("deployments", "raiPolicies", "raiBlocklists", "projects")
 @dataclass
 class Reply:
     status: int
-    body: Any
+    body: Any  # JSON, or bytes sent as they are
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before the answer
+    trickle: float = 0.0  # seconds between the body's bytes (sent one at a time)
 
 
 @dataclass
@@ -53,9 +58,11 @@ class FakeArm:
         self.usages: dict[str, list[dict[str, Any]]] = {}
         self.page_size = page_size
         self.max_requests = max_requests
+        self.delay = 0.0
+        self.stopping = threading.Event()
         self.requests: list[Request] = []
         self.sleeps: list[float] = []  # what the client's retries asked to wait (the fixture records them)
-        self._scripted: list[tuple[str, Reply]] = []
+        self._scripted: list[tuple[str, Reply | Callable[[Request], Reply]]] = []
         self._lock = threading.Lock()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ca.issue_cert("127.0.0.1").configure_cert(context)
@@ -66,6 +73,7 @@ class FakeArm:
         self._thread.start()
 
     def close(self) -> None:
+        self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(5)
@@ -86,6 +94,10 @@ class FakeArm:
         body = {"error": {"code": code or f"Status{status}", "message": message or f"answered {status}"}}
         self._scripted += [(path_suffix.lower(), Reply(status, body, headers or {}))] * times
 
+    def script(self, path_suffix: str, answer: Reply | Callable[[Request], Reply], times: int = 1) -> None:
+        """The next `times` requests whose path ends with `path_suffix` ("": any) get `answer`."""
+        self._scripted += [(path_suffix.lower(), answer)] * times
+
     # --- serving ------------------------------------------------------------------------------
 
     def answer(self, request: Request) -> Reply:
@@ -96,7 +108,11 @@ class FakeArm:
             for index, (suffix, reply) in enumerate(self._scripted):
                 if request.path.lower().endswith(suffix):
                     del self._scripted[index]
-                    return reply
+                    break
+            else:
+                reply = None
+        if reply is not None:
+            return reply if isinstance(reply, Reply) else reply(request)
         if not (request.authorization or "").startswith("Bearer "):
             return _error(401, "AuthenticationFailed", "no bearer token")
         found = _LOCATION.match(request.path)
@@ -144,14 +160,26 @@ def _handler(arm: FakeArm) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             url = urlsplit(self.path)
             reply = arm.answer(Request("GET", url.path, parse_qs(url.query), self.headers.get("Authorization")))
-            data = json.dumps(reply.body).encode("utf-8")
+            raw = isinstance(reply.body, bytes)
+            data = reply.body if raw else json.dumps(reply.body).encode("utf-8")
+            if arm.stopping.wait(arm.delay + reply.delay):
+                return
             self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", reply.headers.get("Content-Type") or
+                             ("text/html; charset=utf-8" if raw else "application/json"))
             self.send_header("Content-Length", str(len(data)))
             for key, value in reply.headers.items():
-                self.send_header(key, value)
+                if key != "Content-Type":
+                    self.send_header(key, value)
             self.end_headers()
-            self.wfile.write(data)
+            if not reply.trickle:
+                self.wfile.write(data)
+                return
+            for index in range(len(data)):
+                self.wfile.write(data[index:index + 1])
+                self.wfile.flush()
+                if arm.stopping.wait(reply.trickle):
+                    return
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass

@@ -137,7 +137,7 @@ def test_refresh_reports_what_differs_with_edits(tmp_path: Path, monkeypatch: py
 
 def test_catalog_refresh_command(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     class FakeAzure:
-        def __init__(self, subscription: str, endpoint: str | None = None):
+        def __init__(self, subscription: str, endpoint: str | None = None, timeout: float | None = None):
             self.subscription = subscription
 
         def models(self, location: str) -> list[dict]:
