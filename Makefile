@@ -2,19 +2,24 @@
 #   make plan       install the kit, validate every example stack, print its offline plan
 #   make validate   install the kit, validate every example stack
 #   make test       install the kit with its test dependencies, type-check it (mypy), run the tests
-#   make constraints   rewrite constraints.txt (the exact versions installs use) from pyproject's ranges
+#   make constraints   rewrite constraints.txt (the exact versions installs use) from pyproject's ranges,
+#                      and foundry_estate/constraints.txt (the part of it the wheel carries for teams)
 # Installs are pinned by constraints.txt; pyproject.toml says the ranges the kit accepts.
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install install-test validate plan test constraints clean
+.PHONY: install install-live install-test validate plan test constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+
+# the kit with its 'live' extra (drift, import, quota --live), pinned like the rest
+install-live: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[live]'
 
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
@@ -33,6 +38,7 @@ constraints: $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade -e '.[test,live]'
 	{ sed -n '/^#/p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
+	$(BIN)/python tools/shipped_constraints.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

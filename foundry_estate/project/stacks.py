@@ -78,15 +78,18 @@ def subscription_of(stack: Stack) -> str | None:
 def deploy_order(stacks: list[Stack]) -> list[Stack]:
     """The stacks in the order the repository deploys them: `foundry-kit:deployOrder` (a whole
     number, smaller first; default 100), then by name."""
-    def key(stack: Stack) -> tuple[int, str]:
-        value = load_stack_config(stack.config_file).get(DEPLOY_ORDER_KEY) if stack.config_file else None
-        if value is None:
-            return DEFAULT_DEPLOY_ORDER, stack.name
-        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().lstrip("-").isdecimal():
-            raise KitError([Problem(Position(stack.config_file), DEPLOY_ORDER_KEY,
-                                    f"must be a whole number (smaller deploys first), not {value!r}")])
-        return int(value), stack.name
-    return sorted(stacks, key=key)
+    return sorted(stacks, key=lambda stack: (order_of(stack), stack.name))
+
+
+def order_of(stack: Stack) -> int:
+    """The stack's `foundry-kit:deployOrder` (DEFAULT_DEPLOY_ORDER when it says none)."""
+    value = load_stack_config(stack.config_file).get(DEPLOY_ORDER_KEY) if stack.config_file else None
+    if value is None:
+        return DEFAULT_DEPLOY_ORDER
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().lstrip("-").isdecimal():
+        raise KitError([Problem(Position(stack.config_file), DEPLOY_ORDER_KEY,
+                                f"must be a whole number (smaller deploys first), not {value!r}")])
+    return int(value)
 
 
 def manifest_path(root: str, stack: str, configured: str | None) -> str:

@@ -1,11 +1,15 @@
-"""`foundry-estate stack new NAME [--from STACK] [--environment ENV]`: a stack's manifest and Pulumi
-config, copied from another stack with Azure names that collide with no stack of the project.
+"""`foundry-estate stack new NAME [--from STACK] [--environment ENV] [--order N]`: a stack's
+manifest and Pulumi config, copied from another stack with Azure names that collide with no
+stack of the project.
 
 The manifest is the source's text (comments and layout kept) with its names rewritten in place:
 the source stack's name inside a name becomes NAME (`aif-contoso-dev` -> `aif-contoso-staging`),
 else NAME is appended; a name another stack already uses (account names, subdomains, storage
-accounts and key vaults are global in Azure) gets a number. The Pulumi config keeps the source's
-plain values (not its secrets: they are encrypted for the source stack) and says the environment.
+accounts and key vaults are global in Azure) gets a number. Tag values and comments that name
+the source stack or its environment (as a word: `environment: dev`, `# stack dev`) name the new
+ones. The Pulumi config keeps the source's plain values (not its secrets: they are encrypted
+for the source stack), says the environment, and deploys the new stack after every other one
+(`foundry-kit:deployOrder`: one more than the last), or at `--order N`.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from foundry_estate.atomic_write import write_whole
 from foundry_estate.errors import KitError, Position, Problem
 from foundry_estate.guardrails.environment import ENVIRONMENT_KEY, stack_environment
 from foundry_estate.manifest.loader import dump_stack_config, load, load_stack_config
-from foundry_estate.project.stacks import CONFIG_KEY, STACK_DIR, Stack, discover, display
+from foundry_estate.project.stacks import (CONFIG_KEY, DEPLOY_ORDER_KEY, STACK_DIR, Stack, discover, display,
+                                           order_of)
 
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 
@@ -90,7 +96,8 @@ def rewrite(text: str, file: str, replacements: list[tuple[Position, str, str]])
     return "".join(lines)
 
 
-def create(root: str, name: str, source_name: str | None = None, environment: str | None = None) -> list[str]:
+def create(root: str, name: str, source_name: str | None = None, environment: str | None = None,
+           order: int | None = None) -> list[str]:
     """Write `stacks/<name>.yaml` and `stacks/Pulumi.<name>.yaml`; returns their paths."""
     stacks_dir = os.path.join(root, STACK_DIR)
     if not STACK_NAME.fullmatch(name):
@@ -116,17 +123,83 @@ def create(root: str, name: str, source_name: str | None = None, environment: st
         value = new_name(old, source.name, name, rule, taken)
         taken.add(value.lower())
         replacements.append((position, old, value))
-    manifest_text = rewrite(source_text, source_file, replacements)
+    source_environment = stack_environment(source.name, source_config)
+    new_environment = environment or source_environment
+    tag_words, comment_words = _renamed_words(source.name, name, source_environment, new_environment)
+    for path, old in _tags(document.data):
+        position = document.positions.get(path)
+        renamed = _rename_words(old, tag_words)
+        if position is not None and renamed != old and os.path.realpath(position.file) == os.path.realpath(source_file):
+            replacements.append((position, old, renamed))
+    manifest_text = _rename_in_comments(rewrite(source_text, source_file, replacements), comment_words)
     config = {key: value for key, value in source_config.items()
-              if key not in (CONFIG_KEY, ENVIRONMENT_KEY) and not (isinstance(value, dict) and "secure" in value)}
-    config[ENVIRONMENT_KEY] = environment or stack_environment(source.name, source_config)
-    os.makedirs(stacks_dir, exist_ok=True)
-    with open(manifest_file, "w", encoding="utf-8") as handle:
-        handle.write(manifest_text)
-    with open(config_file, "w", encoding="utf-8") as handle:
-        handle.write(dump_stack_config(config, f"Pulumi config of stack {name} (foundry-estate stack new, from {source.name}).\n"
-                                               f"Its manifest is stacks/{name}.yaml."))
+              if key not in (CONFIG_KEY, ENVIRONMENT_KEY, DEPLOY_ORDER_KEY) and not (isinstance(value, dict) and "secure" in value)}
+    config[ENVIRONMENT_KEY] = new_environment
+    config[DEPLOY_ORDER_KEY] = order if order is not None else max((order_of(stack) for stack in stacks.values()), default=0) + 1
+    write_whole(manifest_file, manifest_text)
+    write_whole(config_file, dump_stack_config(config, f"Pulumi config of stack {name} (foundry-estate stack new, from "
+                                                       f"{source.name}).\nIts manifest is stacks/{name}.yaml."))
     return [display(manifest_file), display(config_file)]
+
+
+def _renamed_words(source: str, stack: str, source_environment: str, environment: str,
+                   ) -> tuple[dict[str, str], dict[str, str]]:
+    """The words to rename in tag values and in comments. A tag names an environment where the
+    word is the source's environment (renamed only when the environment changes), else the
+    source stack; a comment names the source stack (`# stack dev`), else its environment."""
+    changed = {source_environment: environment} if environment != source_environment else {}
+    tags = {**({source: stack} if source != source_environment else {}), **changed}
+    comments = {**changed, source: stack}
+    return tags, comments
+
+
+def _rename_words(text: str, words: dict[str, str]) -> str:
+    """`text` with each of `words` replaced where it stands as a word (`dev`, `team-dev`; not `devices`)."""
+    if not words:
+        return text
+    pattern = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+                         + r")(?![A-Za-z0-9])")
+    return pattern.sub(lambda match: words[match.group(1)], text)
+
+
+def _tags(data: Any) -> list[tuple[tuple[str, ...], str]]:
+    """Every tag value a manifest writes (top-level `tags` and any resource's): (path, value)."""
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def walk(node: Any, path: tuple[str, ...]) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "tags" and isinstance(value, dict):
+                    found.extend(((*path, key, tag), text) for tag, text in value.items() if isinstance(text, str))
+                else:
+                    walk(value, (*path, str(key)))
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                walk(item, (*path, str(index)))
+    walk(data, ())
+    return found
+
+
+def _rename_in_comments(text: str, words: dict[str, str]) -> str:
+    """`text` with `words` renamed inside its YAML comments (the values are left as they are)."""
+    lines = []
+    for line in text.splitlines(keepends=True):
+        start = _comment_start(line)
+        lines.append(line if start is None else line[:start] + _rename_words(line[start:], words))
+    return "".join(lines)
+
+
+def _comment_start(line: str) -> int | None:
+    """Where a YAML comment starts on `line`: a '#' at its start or after a space, outside quotes."""
+    quote = None
+    for index, char in enumerate(line):
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"" and (index == 0 or line[index - 1] in " \t:[{,"):
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+            return index
+    return None
 
 
 def _source(root: str, stacks: dict[str, Stack], name: str | None) -> tuple[Stack, str, str]:

@@ -1,29 +1,56 @@
 """`foundry-estate init`: a team's own Pulumi project that uses the installed kit.
 
-The files come from the package: `templates/` (with `{{project}}`, `{{name}}` and `{{version}}`
-filled in) and the kit's policy pack (`foundry_estate.policy`: the pack's entry, its
-PulumiPolicy.yaml and the default guardrails, which the team then makes its own). This
-repository's own Pulumi.yaml, __main__.py, policy pack and workflows are what `init` writes for
-project `foundry-kit` (a test holds them equal).
+The files come from the package: `templates/` (with `{{project}}`, `{{name}}`, `{{version}}`
+and `{{constraints}}` filled in), the kit's policy pack (`foundry_estate.policy`: the pack's
+entry, its PulumiPolicy.yaml and the default guardrails, which the team then makes its own) and
+the schemas its manifests name on their `$schema` lines. This repository's own Pulumi.yaml,
+__main__.py, policy pack, schemas and workflows are what `init` writes for project
+`foundry-kit` (a test holds them equal).
+
+`init` records what it wrote in `.foundry-estate/scaffold.json` (the kit's version, the project
+name and each file's text): the base `foundry-estate upgrade` merges the next kit's templates
+from (`upgrade.py`). The first stack (`stacks/`) is the team's from the start: not recorded.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 from foundry_estate import __version__
+from foundry_estate.atomic_write import write_whole
 from foundry_estate.errors import KitError, Problem
 from foundry_estate.project.stacks import display
-from foundry_estate.shipped import POLICY
+from foundry_estate.shipped import POLICY, SCHEMAS
 
 TEMPLATES = "templates"  # a folder of data in foundry_estate.repository
 # Where each template lands in the project (templates that keep their path are not listed).
 TARGETS = {"gitignore": ".gitignore", "workflows": ".github/workflows"}
 POLICY_FILES = ("__main__.py", "PulumiPolicy.yaml", "guardrails.yaml")
+# What a team's files name on their `$schema` lines: stacks/*.yaml, policy/guardrails.yaml, catalog/models.yaml
+SCHEMA_FILES = ("manifest.schema.json", "guardrails.schema.json", "catalog.schema.json")
 PROJECT_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+RECORD = ".foundry-estate/scaffold.json"  # what init (then upgrade) wrote: the base of the next upgrade
+SEEDS = ("stacks/",)  # written once by init, then the team's own: never recorded, never upgraded
+KIT = "foundry-estate"
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the kit last wrote into a project: its version, the project name, each file's text."""
+    version: str
+    project: str
+    files: dict[str, str]
+
+
+def shipped_constraints() -> str:
+    """The pins of the exact versions this kit was tested with (the wheel's constraints.txt)."""
+    text = files("foundry_estate").joinpath("constraints.txt").read_text(encoding="utf-8")
+    return "".join(line + "\n" for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def azure_name(project: str) -> str:
@@ -33,7 +60,8 @@ def azure_name(project: str) -> str:
 
 def render(project: str) -> dict[str, str]:
     """Every file of a new project, by its path relative to the project root."""
-    values = {"project": project, "name": azure_name(project), "version": __version__}
+    values = {"project": project, "name": azure_name(project), "version": __version__,
+              "constraints": shipped_constraints()}
     rendered: dict[str, str] = {}
     for path, text in _walk(files("foundry_estate.repository").joinpath(TEMPLATES), ""):
         first, _, rest = path.partition("/")
@@ -41,7 +69,36 @@ def render(project: str) -> dict[str, str]:
         rendered[target] = re.sub(r"\{\{(\w+)\}\}", lambda match: values[match.group(1)], text)
     for name in POLICY_FILES:
         rendered[f"policy/{name}"] = files(POLICY).joinpath(name).read_text(encoding="utf-8")
+    for name in SCHEMA_FILES:
+        rendered[f"schemas/{name}"] = files(SCHEMAS).joinpath(name).read_text(encoding="utf-8")
     return rendered
+
+
+def recorded(rendered: dict[str, str]) -> dict[str, str]:
+    """The rendered files that upgrades keep up to date (all but the seeds)."""
+    return {path: text for path, text in rendered.items() if not path.startswith(SEEDS)}
+
+
+def record_text(record: Record) -> str:
+    """The record as JSON, each file a list of its lines, so that git shows an upgrade line by line."""
+    document = {"kit": KIT, "version": record.version, "project": record.project,
+                "files": {path: text.splitlines(keepends=True) for path, text in sorted(record.files.items())}}
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+def read_record(root: str) -> Record | None:
+    """The project's record (None if it has none: not written by `init`, or by a kit before records)."""
+    path = os.path.join(root, RECORD)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+        return Record(str(document["version"]), str(document["project"]),
+                      {str(name): "".join(lines) for name, lines in document["files"].items()})
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise KitError([Problem.at(display(path), f"not a record `foundry-estate init` or `upgrade` wrote ({error}): "
+                                                  "restore it from git")]) from None
 
 
 def _walk(folder: Traversable, prefix: str) -> list[tuple[str, str]]:
@@ -63,13 +120,11 @@ def init(directory: str, project: str | None = None) -> list[str]:
         raise KitError([Problem.at(display(directory), f"'{name}' cannot be a Pulumi project name: use letters, "
                                                        "digits, '-', '_' and '.' (--project NAME)")])
     rendered = render(name)
-    existing = sorted(path for path in rendered if os.path.exists(os.path.join(directory, path)))
+    existing = sorted(path for path in [*rendered, RECORD] if os.path.exists(os.path.join(directory, path)))
     if existing:
         raise KitError([Problem.at(display(os.path.join(directory, path)), "already exists: init writes a new "
                                    "project and overwrites nothing (use an empty directory)") for path in existing])
     for path, text in rendered.items():
-        target = os.path.join(directory, path)
-        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-        with open(target, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_whole(os.path.join(directory, path), text)
+    write_whole(os.path.join(directory, RECORD), record_text(Record(__version__, name, recorded(rendered))))
     return sorted(rendered)

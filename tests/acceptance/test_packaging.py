@@ -52,3 +52,27 @@ def test_the_repository_s_installs_use_the_constraints() -> None:
     makefile = (REPO / "Makefile").read_text()
     assert "pip install --quiet -r requirements.txt" in makefile
     assert "pip install --quiet -c constraints.txt -e '.[test]'" in makefile
+
+
+def test_the_wheel_carries_constraints_txt_s_pins_of_what_the_kit_installs() -> None:
+    import runpy
+
+    tool = runpy.run_path(str(REPO / "tools" / "shipped_constraints.py"))
+    assert (REPO / "foundry_estate" / "constraints.txt").read_text(encoding="utf-8") == tool["shipped"](), (
+        "foundry_estate/constraints.txt is not what constraints.txt pins: run `make constraints`")
+    assert "foundry_estate = [\"py.typed\", \"constraints.txt\"]" in (REPO / "pyproject.toml").read_text()
+
+
+def test_a_team_s_installs_need_nothing_but_its_requirements_and_constraints() -> None:
+    """Every install line of the scaffold's Makefile and workflows works in a team's repository:
+    no editable install of a source tree, no pyproject.toml to cache on."""
+    templates = REPO / "foundry_estate" / "repository" / "templates"
+    makefile = (templates / "Makefile").read_text()
+    assert "pip install --quiet -r requirements.txt\n" in makefile
+    assert "pip install --quiet -r requirements.txt 'foundry-estate[live]'\n" in makefile
+    assert "install-live:" in (REPO / "Makefile").read_text()
+    for workflow in (templates / "workflows").glob("*.yml"):
+        text = workflow.read_text()
+        assert "pyproject.toml" not in text and "-e ." not in text and "pip install" not in text, workflow.name
+        assert "cache-dependency-path: pyproject.toml" not in text
+    assert "make install-live PYTHON=python" in (templates / "workflows" / "drift.yml").read_text()

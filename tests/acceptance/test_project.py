@@ -20,7 +20,8 @@ from support.examples import REPO
 
 # The repository's own files that `init` writes; its requirements.txt, Makefile, README and
 # stacks are the kit's development set-up and examples instead.
-SAME_AS_INIT = ["Pulumi.yaml", "__main__.py", "policy/__main__.py", "policy/PulumiPolicy.yaml", "policy/guardrails.yaml"]
+SAME_AS_INIT = ["Pulumi.yaml", "__main__.py", "policy/__main__.py", "policy/PulumiPolicy.yaml", "policy/guardrails.yaml",
+                "schemas/manifest.schema.json", "schemas/guardrails.schema.json", "schemas/catalog.schema.json"]
 
 
 def test_this_repository_is_what_init_writes_for_project_foundry_estate() -> None:
@@ -40,7 +41,8 @@ def test_init_writes_a_project_that_plans_under_its_own_name(tmp_path, monkeypat
     assert cli.main(["init", str(tmp_path / "team"), "--project", "Contoso_AI"]) == 0
     project = tmp_path / "team"
     assert (project / "Pulumi.yaml").read_text().startswith("name: Contoso_AI\n")
-    assert (project / "requirements.txt").read_text() == f"foundry-estate=={cli.__version__}\n"
+    requirements = [line for line in (project / "requirements.txt").read_text().splitlines() if not line.startswith("#")]
+    assert requirements == ["-c constraints.txt", f"foundry-estate=={cli.__version__}"]
     assert load_stack_config(str(project / "stacks" / "Pulumi.dev.yaml"))["foundry-kit:environment"] == "dev"
     assert load(str(project / "stacks" / "dev.yaml")).data["accounts"]["core"]["name"] == "aif-contoso-ai-dev"
     monkeypatch.chdir(project)
@@ -100,9 +102,11 @@ def test_stack_new_keeps_the_layout_and_comments_of_the_copied_manifest(copy, ca
         "resourceGroup: {name: \"rg-lab\"}   # kept\naccounts:\n  core:\n    name: aif-lab-x\n    subdomain: team-x\n")
     assert cli.main(["stack", "new", "lab2", "--from", "lab", "--environment", "dev"]) == 0, capsys.readouterr()
     assert (copy / "stacks" / "lab2.yaml").read_text() == (
-        "# the lab\nversion: 1\nlocation: eastus2\ntags: {owner: me, environment: lab}\n"
+        "# the lab2\nversion: 1\nlocation: eastus2\ntags: {owner: me, environment: dev}\n"
         "resourceGroup: {name: \"rg-lab2\"}   # kept\naccounts:\n  core:\n    name: aif-lab2-x\n    subdomain: team-x-lab2\n")
-    assert load_stack_config(str(copy / "stacks" / "Pulumi.lab2.yaml")) == {"foundry-kit:environment": "dev"}
+    # after every stack, lab's default order (100) included
+    assert load_stack_config(str(copy / "stacks" / "Pulumi.lab2.yaml")) == {"foundry-kit:environment": "dev",
+                                                                             "foundry-kit:deployOrder": 101}
 
 
 def test_stack_new_refuses_an_existing_stack_and_an_unknown_source(copy, capsys) -> None:
@@ -159,7 +163,7 @@ def test_a_project_catalog_adds_and_overrides_entries_and_validate_names_its_fil
     capsys.readouterr()
     assert cli.main(["validate"]) == 0
     assert capsys.readouterr().out == (
-        "stacks/dev.yaml:12:57: accounts.core.deployments.chat.model.version: warning: gpt-5.1 version 2025-11-13 "
+        "stacks/dev.yaml:13:57: accounts.core.deployments.chat.model.version: warning: gpt-5.1 version 2025-11-13 "
         "retires on 2026-12-01, in 3 days: plan a move to a current model before then (catalog entry from "
         "https://example.com/our-notes) [this project's catalog entry: catalog/models.yaml:3:5]\n"
         "1 manifest valid (1 warning): stacks/dev.yaml\n")
@@ -179,3 +183,59 @@ def test_a_broken_project_catalog_is_reported_at_its_line(tmp_path, monkeypatch,
     capsys.readouterr()
     assert cli.main(["validate"]) == 1
     assert capsys.readouterr().out.startswith("catalog/models.yaml:3:5: models[0]: ")
+
+
+def test_stack_new_deploys_after_the_last_and_renames_what_names_the_copied_stack(tmp_path, monkeypatch, capsys) -> None:
+    assert cli.main(["init", str(tmp_path), "--project", "team"]) == 0
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["stack", "new", "staging"]) == 0
+    cli.main(["stack", "new", "prod", "--environment", "prod"])  # the guardrails of prod refuse dev's account: exit 1
+    assert cli.main(["stack", "new", "sandbox", "--order", "0"]) == 0
+    capsys.readouterr()
+    assert cli.main(["stack", "list"]) == 0
+    assert capsys.readouterr().out == "sandbox\tdev\ndev\tdev\nstaging\tdev\nprod\tprod\n"
+    assert load_stack_config(str(tmp_path / "stacks" / "Pulumi.prod.yaml"))["foundry-kit:deployOrder"] == 3
+    prod = (tmp_path / "stacks" / "prod.yaml").read_text()
+    assert prod.startswith("# yaml-language-server: $schema=../schemas/manifest.schema.json\n"
+                           "# The manifest of stack prod: what `pulumi up --stack prod` builds")
+    assert "tags: {environment: prod, owner: team-team, project: team}" in prod
+    staging = (tmp_path / "stacks" / "staging.yaml").read_text()
+    assert "# The manifest of stack staging:" in staging
+    assert "tags: {environment: dev, owner: team-team, project: team}" in staging, "still in environment dev"
+
+
+def test_tags_and_comments_are_renamed_where_they_name_the_stack_or_environment_as_a_word(copy, capsys) -> None:
+    (copy / "stacks" / "Pulumi.lab.yaml").write_text("config:\n  foundry-kit:environment: test\n")
+    (copy / "stacks" / "lab.yaml").write_text(
+        "# lab: the lab's stack, 'lab' # labs stay\nversion: 1\nlocation: eastus2\n"
+        "tags: {owner: me, environment: test, cost: lab-7, note: 'lab # here'}\n"
+        "resourceGroup: {name: rg-lab}\n")
+    cli.main(["stack", "new", "qa", "--from", "lab", "--environment", "acceptance"])  # invalid (no accounts): exit 1
+    assert (copy / "stacks" / "qa.yaml").read_text() == (
+        "# qa: the qa's stack, 'qa' # labs stay\nversion: 1\nlocation: eastus2\n"
+        "tags: {owner: me, environment: acceptance, cost: qa-7, note: 'qa # here'}\n"
+        "resourceGroup: {name: rg-qa}\n")
+
+
+def test_the_schema_lines_of_a_new_project_resolve(tmp_path) -> None:
+    assert cli.main(["init", str(tmp_path), "--project", "team"]) == 0
+    lines = {path: line for path in tmp_path.rglob("*.yaml")
+             for line in path.read_text().splitlines() if "$schema=" in line}
+    assert set(lines) >= {tmp_path / "stacks" / "dev.yaml", tmp_path / "policy" / "guardrails.yaml"}
+    for path, line in lines.items():
+        schema = (path.parent / line.split("$schema=", 1)[1].strip()).resolve()
+        assert schema.is_file(), f"{path}: {line}"
+        assert json.loads(schema.read_text())["$id"].endswith(schema.name)
+
+
+def test_init_pins_the_kit_and_its_dependencies_as_this_repository_tested_them(tmp_path) -> None:
+    assert cli.main(["init", str(tmp_path), "--project", "team"]) == 0
+    ours = {line.split("==")[0].lower().replace("_", "-"): line for line in
+            (REPO / "constraints.txt").read_text().splitlines() if line and not line.startswith("#")}
+    theirs = [line for line in (tmp_path / "constraints.txt").read_text().splitlines() if line and not line.startswith("#")]
+    assert {"pulumi", "pulumi-azure-native", "pyyaml", "jsonschema", "azure-identity"} <= {
+        line.split("==")[0].lower().replace("_", "-") for line in theirs}
+    for line in theirs:
+        assert ours[line.split("==")[0].lower().replace("_", "-")] == line, f"{line}: not what this repository tests"
+    assert "-c constraints.txt" in (tmp_path / "requirements.txt").read_text().splitlines()
+    assert (tmp_path / "policy" / "requirements.txt").read_text().splitlines()[-1] == "-r ../requirements.txt"

@@ -1,5 +1,6 @@
 """`foundry-estate stack list` (the stacks in deploy order, for the workflows' matrices) and
-`foundry-estate stack new NAME [--from STACK] [--environment ENV]` (a stack that collides with none)."""
+`foundry-estate stack new NAME [--from STACK] [--environment ENV] [--order N]` (a stack that
+collides with none, deployed after the others)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     new.add_argument("name", metavar="NAME", help="the new stack")
     new.add_argument("--from", dest="source", metavar="STACK", help="the stack to copy (default: dev, else the first)")
     new.add_argument("--environment", metavar="ENV", help="its guardrails environment (default: the copied stack's)")
+    new.add_argument("--order", type=int, metavar="N", help="its foundry-kit:deployOrder (default: after every other stack)")
     new.set_defaults(run=run_new)
 
 
@@ -49,7 +51,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    manifest, config = create(project_root(), args.name, args.source, args.environment)
+    manifest, config = create(project_root(), args.name, args.source, args.environment, args.order)
     print(f"wrote {manifest} and {config}")
     try:
         result = FileResult(manifest, list(load_manifest(manifest, environment=environment_of(manifest)).warnings))

@@ -19,6 +19,7 @@ from foundry_estate.manifest.model import Manifest
 from foundry_estate.validate.quota import StackManifest, shared_problems, shared_use
 from foundry_estate.repository.shared_checks import shared_account_problems
 from foundry_estate.project.stacks import Stack, discover, find_root, subscription_of
+from foundry_estate.repository.upgrade import template_age
 from foundry_estate.validate import validate
 
 
@@ -104,5 +105,8 @@ def run(args: argparse.Namespace) -> int:
         add_shared_problems(stacks, checked)
     results = [FileResult(file, list(problems)) for file, problems in groupby(sorted(broken), key=lambda p: p.position.file)]
     results += [entry.result for entry in checked.values()]
+    age = template_age(find_root() or ".") if stacks else None
+    if age is not None:  # the workflows, Makefile, pack and schemas the installed kit would write are newer
+        results.append(FileResult(age.position.file, [age]))
     REPORTERS[args.format](results, sys.stdout)
     return 0 if all(result.valid for result in results) else 1
