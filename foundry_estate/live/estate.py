@@ -58,7 +58,7 @@ def read_accounts(azure: AzureLists, group: str, bodies: Sequence[Json]) -> Live
     wanted = [(str(body["name"]), kind) for body in accounts for kind in _COLLECTIONS
               if kind != "projects" or body.get("kind") == "AIServices"]
     read = dict(zip(wanted, azure.parallel([partial(getattr(azure, kind), group, name) for name, kind in wanted])))
-    blocklists = [(name, str(b["name"])) for name, _ in wanted for b in read.get((name, "rai_blocklists"), ())]
+    blocklists = [(name, str(b["name"])) for name, kind in wanted if kind == "rai_blocklists" for b in read[(name, kind)]]
     terms: dict[str, dict[str, tuple[Json, ...]]] = {}
     for (name, blocklist), items in zip(blocklists, azure.parallel(
             [partial(azure.rai_blocklist_items, group, name, blocklist) for name, blocklist in blocklists])):

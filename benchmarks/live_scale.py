@@ -1,0 +1,147 @@
+"""`foundry-estate import` and `drift` of a large estate against a distant Resource Manager.
+
+    python benchmarks/live_scale.py [--accounts 100] [--deployments 32] [--latency 0.1]
+
+Serves an estate of `--accounts` Foundry accounts with `--deployments` deployments each (and a
+content filter, a blocklist with two terms and a project each) from the tests' fake Resource Manager
+(tests/support/fake_arm.py, HTTPS on 127.0.0.1 with a CA made here; needs the test extra) in its own
+process, answering every request after `--latency` seconds. Then, in this process, times:
+
+- the reads alone: `read_estate` of the resource group (what `import` reads), through the live layer;
+- `foundry-estate import` of the group into a throw-away project (read, write, validate, guardrails);
+- `foundry-estate drift` of that stack (plan under the mock engine, read, compare).
+
+Prints each wall time, the number of requests and the ratios to the reads alone.
+Goals: each command <= 30 s on the 2-core machine, and <= 1.5x the reads alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import redirect_stderr, redirect_stdout
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+for folder in (REPO, os.path.join(REPO, "tests")):
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+
+GOAL_SECONDS = 30.0
+GOAL_RATIO = 1.5
+GROUP = "rg-bench"
+MODEL = ("OpenAI", "gpt-5-mini", "2025-08-07")
+
+
+def serve(accounts: int, deployments: int, latency: float, bundle: str) -> None:
+    """The fake Resource Manager with the estate: prints its endpoint and the number of requests
+    it answered when stdin closes."""
+    import trustme
+
+    from support.fake_arm import FakeArm, account, blocklist_item, child, deployment
+
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(bundle)
+    arm = FakeArm(ca, max_requests=10**9)
+    arm.delay = latency
+    for index in range(accounts):
+        name = f"aif-{index:03d}"
+        entry = account(arm, GROUP, name)
+        entry["account"]["tags"] = {"owner": "platform", "environment": "dev"}
+        child(entry, "raiPolicies", "strict", {"basePolicyName": "Microsoft.DefaultV2", "mode": "Blocking",
+                                               "contentFilters": []})
+        child(entry, "raiBlocklists", "terms", {"description": "terms"})
+        for term in ("alpha", "beta"):
+            blocklist_item(entry, "terms", term, term)
+        child(entry, "projects", f"{name}/main", {"displayName": "main"}, location="eastus2",
+              identity={"type": "SystemAssigned"}, tags=entry["account"]["tags"])
+        for number in range(deployments):
+            deployment(entry, f"d{number:02d}", MODEL, capacity=1)
+    print(arm.endpoint, flush=True)
+    sys.stdin.read()
+    print(len(arm.requests), flush=True)
+    if os.environ.get("LIVE_SCALE_PATHS"):
+        from collections import Counter
+        print(Counter(r.path.rsplit("/", 1)[-1] for r in arm.requests).most_common(8), file=sys.stderr)
+    arm.close()
+
+
+def timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def quiet_cli(argv: list[str]) -> int:
+    from foundry_estate.cli import main as cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = cli.main(argv)
+    if code not in (0, 2):
+        sys.exit(f"{' '.join(argv)} exited {code}:\n{err.getvalue()[-2000:]}")
+    return code
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=100)
+    parser.add_argument("--deployments", type=int, default=32)
+    parser.add_argument("--latency", type=float, default=0.1)
+    parser.add_argument("--commands", default="import,drift", help="which commands to time (default: import,drift)")
+    parser.add_argument("--serve", metavar="BUNDLE", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.accounts, args.deployments, args.latency, args.serve)
+        return
+
+    from foundry_estate.live import client, reads
+    from foundry_estate.live.estate import read_estate
+    from support.fake_arm import SUBSCRIPTION
+
+    with tempfile.TemporaryDirectory() as work:
+        bundle = os.path.join(work, "ca.pem")
+        server = subprocess.Popen([sys.executable, __file__, "--serve", bundle, "--accounts", str(args.accounts),
+                                   "--deployments", str(args.deployments), "--latency", str(args.latency)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert server.stdout is not None and server.stdin is not None
+        endpoint = server.stdout.readline().strip()
+        os.environ.update({client.ENDPOINT_VARIABLE: endpoint, client.TOKEN_VARIABLE: "bench-token",
+                           client.CA_VARIABLE: bundle})
+        project = os.path.join(work, "project")
+        os.makedirs(os.path.join(project, "stacks"))
+        with open(os.path.join(project, "Pulumi.yaml"), "w", encoding="utf-8") as handle:
+            handle.write("name: bench\nruntime: python\n")
+        os.chdir(project)
+        try:
+            found = {}
+            reads_alone = timed(lambda: found.setdefault("estate", read_estate(client.connect(SUBSCRIPTION), GROUP)))
+            estate = found["estate"]
+            commands = {"import": ["import", "--resource-group", GROUP, "--stack", "dev", "--subscription", SUBSCRIPTION],
+                        "drift": ["drift", "--stack", "dev"]}
+            times = {name: timed(lambda argv=argv: quiet_cli(argv)) for name, argv in commands.items()
+                     if name in args.commands.split(",")}
+        finally:
+            server.stdin.close()
+            requests = server.stdout.read().strip()
+            server.wait(10)
+    deployments = sum(len(a.deployments) for a in estate.accounts)
+    print(f"estate: {len(estate.accounts)} accounts, {deployments} deployments; every request answered after "
+          f"{args.latency * 1000:g} ms; {reads.PARALLEL} reads at once; {requests} requests in all")
+    print(f"reads alone (read_estate)   {reads_alone:6.2f} s")
+    for name, seconds in times.items():
+        ratio = seconds / reads_alone
+        verdict = "ok" if seconds <= GOAL_SECONDS and ratio <= GOAL_RATIO else "MISSED"
+        print(f"{name:<27} {seconds:6.2f} s   {ratio:4.2f}x the reads alone   goal <= {GOAL_SECONDS:g} s and "
+              f"<= {GOAL_RATIO:g}x: {verdict}")
+    print(json.dumps({"reads": round(reads_alone, 2), **{name: round(seconds, 2) for name, seconds in times.items()}}))
+
+
+if __name__ == "__main__":
+    main()
