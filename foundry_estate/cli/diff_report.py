@@ -13,6 +13,8 @@ from foundry_estate.preview.diff import (ABSENT, CREATE, DELETE, IMPORT, REPLACE
 from foundry_estate.preview.summary import Sentence, summarize, value
 from foundry_estate.cli import markdown as md
 from foundry_estate.cli.plan_report import reading_order
+from foundry_estate.cli.report import problem_record
+from foundry_estate.errors import Problem
 from foundry_estate.words import one_line, plural
 
 _ACTIONS = (CREATE, IMPORT, UPDATE, REPLACE, DELETE)
@@ -51,13 +53,13 @@ def _detail(change: ResourceChange) -> list[str]:
     return lines
 
 
-def _warnings(diff: StackDiff) -> list[tuple[bool, str]]:
+def _warnings(diff: StackDiff) -> list[tuple[bool, Problem]]:
     """What validation warns about in the changed manifest (a quota nothing uses now, an
-    advisory guardrail); a warning the base did not have is marked new."""
+    advisory guardrail, a model retiring soon); one the base does not have today is marked new."""
     if not diff.head or not (diff.changes or diff.base is None):
         return []
     before = {(w.path, w.message) for w in diff.base.warnings} if diff.base else set()
-    return [((w.path, w.message) not in before, str(w)) for w in diff.head.warnings]
+    return [((w.path, w.message) not in before, w) for w in diff.head.warnings]
 
 
 def _marks(sentence: Sentence) -> str:
@@ -129,6 +131,7 @@ def as_json(diffs: list[StackDiff], base: str, out: TextIO) -> None:
             "counts": {a: sum(1 for c in diff.changes if c.action == a) for a in _ACTIONS},
             "summary": [{"subject": s.subject, "accounts": list(s.accounts), "text": s.text,
                          "destructive": s.destructive, "weakens": s.weakens} for s in summarize(diff)],
+            "warnings": [{**problem_record(w), "new": new} for new, w in _warnings(diff)],
             "changes": [{
                 "action": c.action, "type": c.resource.type, "urn": c.resource.urn,
                 "oldUrn": c.old.urn if c.old else None, "azureName": c.resource.azure_name,

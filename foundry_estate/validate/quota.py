@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, TypeVar, Union
 
 from foundry_estate.azure.lists import LiveModel, LiveUsage
 from foundry_estate.manifest.document import Document
 from foundry_estate.errors import Position, Problem
 from foundry_estate.catalog.instance_types import shipped_instance_types
 from foundry_estate.manifest.model import Manifest
+from foundry_estate.validate.checks.quotas import written_budgets, written_requests
 
 Key = tuple[str, str, str]  # (location, SKU, model)
 
@@ -106,6 +107,29 @@ class StackManifest:
     document: Document
     manifest: Manifest
 
+    def requests(self) -> dict[Key, list[tuple[str, int]]]:
+        return requests(self.manifest)
+
+
+@dataclass(frozen=True)
+class InvalidManifest:
+    """A stack whose manifest has errors: its share of the subscription's quota is what is well
+    formed in the document (`written_requests`), so that validation reports a budget the stacks
+    pass together with the manifest's other errors, not only once they are fixed."""
+
+    stack: str
+    subscription: str | None
+    document: Document
+
+    def requests(self) -> dict[Key, list[tuple[str, int]]]:
+        """What its deployments ask for; one whose capacity is no whole number (its error) asks nothing."""
+        return {key: [(f"{path[1]}/{path[3]}", capacity) for path, capacity in asked if capacity]
+                for key, asked in written_requests(self.document.data).items()}
+
+
+QuotaSource = Union[StackManifest, InvalidManifest]
+S = TypeVar("S", bound=QuotaSource)
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -175,24 +199,24 @@ class SharedUse:
                                                       f"units of {model} {sku} in {location}, over the limit of {b.limit}: {names}"))
                 for b in self.budgets if self.requested > b.limit]
 
-def subscription_groups(stacks: Iterable[StackManifest]) -> list[list[StackManifest]]:
+def subscription_groups(stacks: Iterable[S]) -> list[list[S]]:
     """Stacks grouped by subscription (ignoring case), known subscriptions first; a stack whose
     subscription is unknown is a group of its own."""
-    groups: dict[tuple[int, str], list[StackManifest]] = defaultdict(list)
+    groups: dict[tuple[int, str], list[S]] = defaultdict(list)
     for stack in stacks:
         key = (0, stack.subscription.lower()) if stack.subscription else (1, stack.document.file)
         groups[key].append(stack)
     return [sorted(groups[key], key=lambda s: s.stack) for key in sorted(groups)]
 
 
-def shared_use(stacks: Iterable[StackManifest]) -> list[SharedUse]:
+def shared_use(stacks: Iterable[QuotaSource]) -> list[SharedUse]:
     """Per subscription, every (location, SKU, model) its stacks request or budget, sorted."""
     uses = []
     for group in subscription_groups(stacks):
         contributors: dict[Key, list[Contributor]] = defaultdict(list)
         budgets: dict[Key, list[Budget]] = defaultdict(list)
         for stack in group:
-            for key, requested in requests(stack.manifest).items():
+            for key, requested in stack.requests().items():
                 contributors[key] += [Contributor(stack.stack, name, capacity) for name, capacity in requested]
             for key, budget in _budgets(stack).items():
                 budgets[key] += budget
@@ -211,14 +235,12 @@ def shared_problems(uses: Iterable[SharedUse]) -> list[tuple[str, Problem]]:
     return [(stack, problem) for problem, stack in found.items()]
 
 
-def _budgets(stack: StackManifest) -> dict[Key, list[Budget]]:
-    """The model budgets of a valid manifest, with where each limit is written."""
+def _budgets(stack: QuotaSource) -> dict[Key, list[Budget]]:
+    """The model budgets of a manifest (those well formed, if it is invalid), with where each limit is written."""
     found: dict[Key, list[Budget]] = defaultdict(list)
-    for index, quota in enumerate(stack.document.data.get("quotas") or []):
-        if "vmFamily" not in quota:
-            path = ("quotas", index, "limit")
-            found[quota["location"], quota["sku"], quota["model"]].append(
-                Budget(stack.stack, quota["limit"], stack.document.position(path), f"quotas[{index}].limit"))
+    for index, key, limit in written_budgets(stack.document.data):
+        path = ("quotas", index, "limit")
+        found[key].append(Budget(stack.stack, limit, stack.document.position(path), f"quotas[{index}].limit"))
     return found
 
 

@@ -23,10 +23,11 @@ from foundry_estate.cli.diff_report import REPORTERS
 from foundry_estate.errors import KitError, Position, Problem
 from foundry_estate.catalog.checks import TODAY_VARIABLE
 from foundry_estate.repository.gitref import revision
-from foundry_estate.preview.plan import Plan, plan_stack
+from foundry_estate.preview.plan import Plan, environment_of, plan_stack
 from foundry_estate.preview.refusals import diff_problems
 from foundry_estate.repository.manifests import stack_manifests
-from foundry_estate.validate.quota import shared_use
+from foundry_estate.validate import load_manifest
+from foundry_estate.validate.quota import SharedUse, shared_problems, shared_use
 from foundry_estate.repository.fingerprint import own_files, same_inputs, untouched_stacks
 from foundry_estate.project.stacks import Stack, discover, display, subscription_of
 from foundry_estate.project.stacks import project_root
@@ -65,7 +66,8 @@ def _before_any_retirement() -> Iterator[None]:
 
 def _plan_at(stack: Stack | None, ref: str, base_root: str) -> Plan | None:
     """A stack's plan from the files at `ref`, held to the guardrails of `ref` but not to model
-    retirements; problems in them are shown as `REF:path`."""
+    retirements; problems in them are shown as `REF:path`. Its warnings are those of today, so
+    that a warning the head shares with the base (a model retiring soon) is not called new."""
     if stack is None:
         return None
     try:
@@ -73,7 +75,17 @@ def _plan_at(stack: Stack | None, ref: str, base_root: str) -> Plan | None:
             plan = plan_stack(stack)
     except KitError as error:
         raise KitError([dataclasses.replace(p, position=_at_ref(p.position, ref, base_root)) for p in error.problems]) from None
-    return dataclasses.replace(plan, manifest=f"{ref}:{os.path.relpath(plan.manifest, base_root)}")
+    return dataclasses.replace(plan, manifest=f"{ref}:{os.path.relpath(plan.manifest, base_root)}",
+                               warnings=_problems_today(stack))
+
+
+def _problems_today(stack: Stack) -> tuple[Problem, ...]:
+    """What validation says of a stack's manifest today: its warnings, or (a model retired since)
+    every problem."""
+    try:
+        return load_manifest(stack.manifest_file, environment=environment_of(stack)).warnings
+    except KitError as error:
+        return error.problems
 
 
 def _at_ref(position: Position, ref: str, base_root: str) -> Position:
@@ -103,13 +115,25 @@ def stack_diffs(root: str, ref: str, names: list[str] | None) -> list[StackDiff]
 
 def _held_to_refusals(diffs: list[StackDiff]) -> list[StackDiff]:
     """What the change itself breaks (an account replaced where the guardrails forbid it, a
-    rename passing the quota): errors fail the diff, warnings join the head's."""
+    rename passing the quota, the stacks of a subscription together passing a budget): errors
+    fail the diff, all of them at once; warnings join the head's."""
     problems = {d.stack: diff_problems(d) for d in diffs}
     errors = [p for found in problems.values() for p in found if p.severity == "error"]
+    errors += [p for p in _pooled_overruns(diffs) if p not in errors]
     if errors:
         raise KitError(errors)
     return [dataclasses.replace(d, head=dataclasses.replace(d.head, warnings=d.head.warnings + tuple(problems[d.stack])))
             if d.head is not None and problems[d.stack] else d for d in diffs]
+
+
+def _pooled_overruns(diffs: list[StackDiff]) -> list[Problem]:
+    """Each budget that the stacks of a planned stack's subscription pass together (each
+    manifest alone is within it, or validation would have refused it): at the budget's place."""
+    uses: dict[tuple[object, ...], SharedUse] = {}
+    for diff in diffs:
+        if diff.head is not None:
+            uses.update({(use.subscription, use.stacks, use.key): use for use in diff.quotas})
+    return [problem for _, problem in shared_problems(uses.values())]
 
 
 def _with_pooled_quota(diffs: list[StackDiff], head: list[Stack]) -> list[StackDiff]:

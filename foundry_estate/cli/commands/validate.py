@@ -16,7 +16,7 @@ from foundry_estate.project.environment import environment_of, stack_environment
 from foundry_estate.manifest.document import Document
 from foundry_estate.manifest.loader import load
 from foundry_estate.manifest.model import Manifest
-from foundry_estate.validate.quota import StackManifest, shared_problems, shared_use
+from foundry_estate.validate.quota import InvalidManifest, QuotaSource, StackManifest, shared_problems, shared_use
 from foundry_estate.repository.shared_checks import shared_account_problems
 from foundry_estate.project.stacks import Stack, discover, find_root, subscription_of
 from foundry_estate.repository.upgrade import template_age
@@ -61,29 +61,42 @@ def project_stacks(broken: list[Problem]) -> list[Stack]:
 @dataclass
 class Checked:
     result: FileResult
-    document: Document | None = None  # when valid: what the shared checks read
-    manifest: Manifest | None = None
+    document: Document | None = None  # when it could be read: what the shared checks read
+    manifest: Manifest | None = None  # when valid
 
 
 def check(path: str, options: CatalogOptions, environment: Callable[[], str | None]) -> Checked:
     """Load and validate `path` once (its environment asked only then: a wrong one is its problem)."""
     try:
         document = load(path)
+    except KitError as error:
+        return Checked(FileResult(path, list(error.problems)))
+    try:
         validated = validate(document, options, environment())
         return Checked(FileResult(path, list(validated.warnings)), document, validated.manifest)
     except KitError as error:
-        return Checked(FileResult(path, list(error.problems)))
+        return Checked(FileResult(path, list(error.problems)), document)
 
 
 def add_shared_problems(stacks: list[Stack], checked: dict[str, Checked]) -> None:
     """The stacks of one subscription together within every budget and Azure's limits, and no two
-    stacks claiming one account (each manifest alone is checked already)."""
-    valid = [StackManifest(stack.name, subscription_of(stack), check.document, check.manifest)
-             for stack in stacks for check in [checked[stack.manifest_file]]
-             if check.document is not None and check.manifest is not None]
+    stacks claiming one account (each manifest alone is checked already). Quota counts invalid
+    manifests too (what is well formed in them), so a budget the stacks pass together is reported
+    with every other error; a value that already has an error is not reported again."""
+    valid: list[StackManifest] = []
+    readable: list[QuotaSource] = []
+    for stack in stacks:
+        check = checked[stack.manifest_file]
+        if check.document is not None and check.manifest is not None:
+            valid.append(StackManifest(stack.name, subscription_of(stack), check.document, check.manifest))
+            readable.append(valid[-1])
+        elif check.document is not None:
+            readable.append(InvalidManifest(stack.name, subscription_of(stack), check.document))
     files = {stack.name: stack.manifest_file for stack in stacks}
-    for stack, problem in [*shared_problems(shared_use(valid)), *shared_account_problems(valid)]:
-        checked[files[stack]].result.problems.append(problem)
+    for owner, problem in [*shared_problems(shared_use(readable)), *shared_account_problems(valid)]:
+        problems = checked[files[owner]].result.problems
+        if not any(p.severity == "error" and (p.position, p.path) == (problem.position, problem.path) for p in problems):
+            problems.append(problem)
 
 
 def run(args: argparse.Namespace) -> int:

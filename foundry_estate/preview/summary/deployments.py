@@ -3,13 +3,14 @@ moment, so the quota counts both), pointed at another content filter (looser or 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from foundry_estate.azure import describe
 from foundry_estate.preview.diff import CREATE, DELETE, REPLACE, ResourceChange, StackDiff
 from foundry_estate.preview.plan import PlannedResource
-from foundry_estate.preview.summary.filters import filter_in, loosened
+from foundry_estate.preview.summary.filters import blocklists_in, dropped_blocklists, filter_in, loosened
 from foundry_estate.preview.summary.sentences import Context, Sentence, arrow, protect_sentences, words
 from foundry_estate.validate.quota import SharedUse
 
@@ -71,10 +72,25 @@ def _quota(ctx: Context, change: ResourceChange) -> str:
 
 
 def _filter_change(ctx: Context, change: ResourceChange, old: Any, new: Any) -> tuple[str, bool]:
-    """`content filter strict → Microsoft.DefaultV2 (looser: prompt hate low → medium)`."""
+    """`content filter strict → Microsoft.DefaultV2 (looser: prompt hate low → medium; blocklist
+    banned-terms no longer applies to prompts and completions)`."""
     assert change.old is not None and change.new is not None and ctx.diff.base is not None and ctx.diff.head is not None
-    looser = loosened(filter_in(ctx.diff.base, change.old.account, old), filter_in(ctx.diff.head, change.new.account, new))
-    return f"content filter {arrow(old, new)}" + (f" (looser: {', '.join(looser)})" if looser else ""), bool(looser)
+    base, head = (ctx.diff.base, change.old.account), (ctx.diff.head, change.new.account)
+    looser = [", ".join(loosened(filter_in(*base, old), filter_in(*head, new)))]
+    looser += dropped_blocklists(blocklists_in(*base, old), blocklists_in(*head, new))
+    looser = [part for part in looser if part]
+    return f"content filter {arrow(old, new)}" + (f" (looser: {'; '.join(looser)})" if looser else ""), bool(looser)
+
+
+def _version_order(version: str) -> tuple[tuple[int, int | str], ...]:
+    """`10` after `9`, `2025-11-13` after `2024-08-06`: numbers compared as numbers."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part.lower()) for part in re.findall(r"\d+|[^\W\d_]+", version))
+
+
+def _downgrade(change: ResourceChange, old: Any, new: Any) -> bool:
+    """A version older than the one deployed, of the same model."""
+    same_model = all(c.path != "properties.model.name" for c in change.properties)
+    return same_model and isinstance(old, str) and isinstance(new, str) and _version_order(new) < _version_order(old)
 
 
 def deployment(ctx: Context, change: ResourceChange) -> list[Sentence]:
@@ -111,6 +127,8 @@ def deployment(ctx: Context, change: ResourceChange) -> list[Sentence]:
         if c.path == "properties.versionUpgradeOption" and c.old == "NoAutoUpgrade":
             text += " (the model version is no longer pinned)"
             weakens = True
+        if c.path == "properties.model.version" and _downgrade(change, c.old, c.new):
+            text += " (a downgrade: to an older version of the model)"
         if c.path in ("properties.model.name", "properties.model.format"):
             text += " (in place: pulumi up updates the deployment under its name, it is not deleted)"
         if c.path == "properties.raiPolicyName":

@@ -33,12 +33,32 @@ def _looser(old: Any, new: Any) -> bool:
     return strength(setting_of(new)) < strength(setting_of(old))
 
 
+def _policy(plan: Plan, account: str | None, name: Any) -> dict[str, Any] | None:
+    """The properties of the stack's content filter `name` in `account` (None: it has none, as for a built-in)."""
+    policy = next((r for r in plan.resources
+                   if r.type == RAI_POLICY and r.account == account and r.azure_name == name), None)
+    return (policy.inputs.get("properties") or {}) if policy is not None else None
+
+
 def filter_in(plan: Plan, account: str | None, name: Any) -> ContentFilterFacts | None:
     """The content filter `name` as it applies to a deployment of `account`: a built-in policy,
     or the stack's own with what it sets and the built-in policy it falls back on."""
-    policy = next((r for r in plan.resources
-                   if r.type == RAI_POLICY and r.account == account and r.azure_name == name), None)
-    return content_filter_facts(name, (policy.inputs.get("properties") or {}) if policy is not None else None)
+    return content_filter_facts(name, _policy(plan, account, name))
+
+
+def blocklists_in(plan: Plan, account: str | None, name: Any) -> set[tuple[str, str]]:
+    """(blocklist, source) for every blocklist the content filter `name` applies (a built-in: none)."""
+    return {(str(entry.get("blocklistName")), str(entry.get("source")).lower())
+            for entry in (_policy(plan, account, name) or {}).get("customBlocklists") or []}
+
+
+def dropped_blocklists(before: set[tuple[str, str]], after: set[tuple[str, str]]) -> list[str]:
+    """`blocklist banned-terms no longer applies to prompts and completions`, for each blocklist
+    the old filter applied on a source where the new one does not."""
+    lost: dict[str, list[str]] = {}
+    for blocklist, source in sorted(before - after, key=lambda entry: (entry[0], entry[1] != "prompt")):
+        lost.setdefault(blocklist, []).append(f"{source}s")
+    return [f"blocklist {name} no longer applies to {' and '.join(sources)}" for name, sources in sorted(lost.items())]
 
 
 def loosened(old: ContentFilterFacts | None, new: ContentFilterFacts | None) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterator
+from typing import Any, Iterator
 
 from foundry_estate.catalog.instance_types import shipped_instance_types
 from foundry_estate.errors import Problem
@@ -12,10 +12,15 @@ from foundry_estate.manifest.document import Document, Path, format_path
 from foundry_estate.manifest.reading import as_list, as_map, as_str, deployments_in, did_you_mean
 
 
-def check_quotas(doc: Document) -> Iterator[Problem]:
-    """The sum of capacities per (location, sku, model) stays within each budget."""
-    data = doc.data
-    requested: dict[tuple[str, str, str], list[tuple[Path, int]]] = defaultdict(list)
+Key = tuple[str, str, str]  # (location, SKU, model)
+
+
+def written_requests(data: dict[str, Any]) -> dict[Key, list[tuple[Path, int]]]:
+    """Per (location, SKU, model), the deployments of a document that ask for it, with their
+    capacity as written (0 when it is not a whole number). It reads what is well formed of any
+    document, valid or not: validation and the stacks' shared quota (`validate/quota.py`) count
+    alike, and a shared budget passed is reported with a manifest's other errors."""
+    requested: dict[Key, list[tuple[Path, int]]] = defaultdict(list)
     for path, _name, deployment, account in deployments_in(data):
         location = account.get("location") or data.get("location")
         model = as_str(as_map(deployment.get("model")).get("name"))
@@ -24,15 +29,25 @@ def check_quotas(doc: Document) -> Iterator[Problem]:
         if isinstance(location, str) and model and sku:
             valid = isinstance(capacity, int) and not isinstance(capacity, bool)
             requested[location, sku, model].append((path, capacity if isinstance(capacity, int) and valid else 0))
+    return requested
+
+
+def written_budgets(data: dict[str, Any]) -> Iterator[tuple[int, Key, int]]:
+    """(index in `quotas`, (location, SKU, model), limit) of every well-formed model budget."""
     for index, quota in enumerate(as_list(data.get("quotas"))):
         quota = as_map(quota)
         limit = quota.get("limit")
         if not isinstance(limit, int) or isinstance(limit, bool):
             continue
         location, sku, model = quota.get("location"), quota.get("sku"), quota.get("model")
-        if not (isinstance(location, str) and isinstance(sku, str) and isinstance(model, str)):
-            continue
-        key = (location, sku, model)
+        if isinstance(location, str) and isinstance(sku, str) and isinstance(model, str):
+            yield index, (location, sku, model), limit
+
+
+def check_quotas(doc: Document) -> Iterator[Problem]:
+    """The sum of capacities per (location, sku, model) stays within each budget."""
+    requested = written_requests(doc.data)
+    for index, key, limit in written_budgets(doc.data):
         users = requested.get(key, [])
         if not users and limit > 0:  # a budget of 0 forbids a model; any other budget nothing uses is likely a typo
             yield doc.problem(("quotas", index), f"no deployment uses {key[2]} {key[1]} in {key[0]}: check the model name, SKU and location",
@@ -41,8 +56,8 @@ def check_quotas(doc: Document) -> Iterator[Problem]:
         if total > limit:
             parts = ", ".join(f"{format_path(path)} ({capacity})" for path, capacity in users)
             yield doc.problem(("quotas", index, "limit"),
-                              f"deployments request {total} capacity units of {quota.get('model')} {quota.get('sku')} in "
-                              f"{quota.get('location')}, over the limit of {limit}: {parts}")
+                              f"deployments request {total} capacity units of {key[2]} {key[1]} in "
+                              f"{key[0]}, over the limit of {limit}: {parts}")
 
 
 def check_core_quotas(doc: Document) -> Iterator[Problem]:

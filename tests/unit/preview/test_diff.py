@@ -335,14 +335,16 @@ def test_outside_a_project_is_a_user_error(tmp_path, monkeypatch, capsys) -> Non
 
 
 def test_a_deployment_pointed_at_a_weaker_built_in_filter_is_marked_looser(project) -> None:
-    """Compared by the levels that take effect: strict's own settings against what Microsoft.DefaultV2 applies."""
+    """Compared by the levels that take effect: strict's own settings against what Microsoft.DefaultV2
+    applies; and strict's blocklist, which no built-in filter applies."""
     edit(project, "dev.yaml", "        capacity: 20\n        contentFilter: strict\n",
          "        capacity: 20\n        contentFilter: Microsoft.DefaultV2\n")
     assert summary(project, "dev") == [
         "dev · core · grok-4: content filter strict → Microsoft.DefaultV2 (looser: prompt hate low → medium, prompt "
         "sexual low → medium, prompt selfHarm low → medium, prompt indirectAttack block → not set, prompt profanity "
         "block → not set, completion hate low → medium, completion sexual low → medium, completion selfHarm low → "
-        "medium, completion protectedMaterialText block → not set, completion protectedMaterialCode annotate → not set)"]
+        "medium, completion protectedMaterialText block → not set, completion protectedMaterialCode annotate → not set; "
+        "blocklist banned-terms no longer applies to prompts and completions)"]
 
 
 def test_a_deployment_pointed_at_a_new_filter_shows_its_settings_and_what_it_loosens(project) -> None:
@@ -353,7 +355,8 @@ def test_a_deployment_pointed_at_a_new_filter_shows_its_settings_and_what_it_loo
         "dev · core · grok-4: content filter strict → relaxed (looser: prompt hate low → high, prompt sexual low → "
         "medium, prompt selfHarm low → medium, prompt indirectAttack block → not set, prompt profanity block → not set, "
         "completion hate low → medium, completion sexual low → medium, completion selfHarm low → medium, completion "
-        "protectedMaterialText block → not set, completion protectedMaterialCode annotate → not set)",
+        "protectedMaterialText block → not set, completion protectedMaterialCode annotate → not set; blocklist "
+        "banned-terms no longer applies to prompts and completions)",
         "dev · content filter relaxed (core): created: base Microsoft.DefaultV2 · mode Default · prompt: hate high"]
 
 
@@ -409,3 +412,57 @@ def test_moving_a_private_endpoint_to_another_region_is_refused_by_azure_not_upd
         "Azure does not move an existing resource to another region "
         "(InvalidResourceLocation); pulumi up will fail on it. Keep it, or create a new private endpoint with the new "
         "value and move what uses it over")
+
+
+def test_a_warning_the_base_has_today_is_not_new_and_json_carries_warnings(project, capsys, monkeypatch) -> None:
+    """The base is planned before every retirement (it must stay diffable), but a warning is new
+    only when the base, read today, does not have it: grok-3 retiring is not the change's doing."""
+    monkeypatch.setenv("FOUNDRY_KIT_TODAY", "2026-03-15")  # grok-3 retires on 2026-05-01
+    edit(project, "dev.yaml", "model: {format: xAI, name: grok-4, version: \"1\"}", "model: {format: xAI, name: grok-3, version: \"1\"}")
+    git(project, "commit", "-qam", "dev on grok-3")
+    edit(project, "dev.yaml", "        capacity: 20\n", "        capacity: 25\n")
+    code, out = run(capsys, "--stack", "dev")
+    assert code == 2
+    (retiring,) = [line for line in out.splitlines() if "retires on" in line]
+    assert retiring == ("  stacks/dev.yaml:26:53: accounts.core.deployments.grok-4.model.version: warning: grok-3 version 1 "
+                        "retires on 2026-05-01, in 47 days: move to grok-4 version 1 before then (catalog entry from "
+                        "https://learn.microsoft.com/azure/foundry/concepts/model-lifecycle-retirement)")
+    assert "(new)" not in out
+    code, out = run(capsys, "--stack", "dev", "--format", "json")
+    (warning,) = [w for w in json.loads(out)["stacks"][0]["warnings"] if "retires on" in w["message"]]
+    assert (warning["file"], warning["line"], warning["path"], warning["severity"], warning["new"]) == (
+        "stacks/dev.yaml", 26, "accounts.core.deployments.grok-4.model.version", "warning", False)
+
+
+def test_json_marks_the_warnings_a_change_brings_new(changed) -> None:
+    document = json.loads(changed[1]["json"])
+    (prod,) = [s for s in document["stacks"] if s["stack"] == "prod"]
+    assert {"file": "stacks/prod.yaml", "line": 20, "column": 16, "path": "accounts.core.localAuth", "severity": "warning",
+            "message": "account-local-auth-disabled: accepts local authentication (API keys): allow Microsoft Entra ID "
+                       "only", "new": True} in prod["warnings"]
+
+
+def test_a_model_version_going_down_is_called_a_downgrade(project) -> None:
+    edit(project, "prod.yaml", 'name: Llama-3.3-70B-Instruct, version: "10"', 'name: Llama-3.3-70B-Instruct, version: "9"')
+    assert summary(project) == [
+        "prod · core · llama: model version 10 → 9 (a downgrade: to an older version of the model)"]
+
+
+def test_a_model_version_going_up_is_no_downgrade(project) -> None:
+    edit(project, "prod.yaml", 'name: Llama-3.3-70B-Instruct, version: "10"', 'name: Llama-3.3-70B-Instruct, version: "9"')
+    git(project, "commit", "-qam", "llama 9")
+    edit(project, "prod.yaml", 'name: Llama-3.3-70B-Instruct, version: "9"', 'name: Llama-3.3-70B-Instruct, version: "10"')
+    assert summary(project) == ["prod · core · llama: model version 9 → 10"]
+
+
+def test_a_quota_the_stacks_of_a_subscription_pass_together_is_invalid_input(project, capsys) -> None:
+    """dev and prod share a subscription and a budget of 400 grok-4 units: each manifest alone is
+    within it (120, 290), together they pass it. Every budget passed is reported, and exit 1."""
+    edit(project, "dev.yaml", "        capacity: 20\n", "        capacity: 120\n")
+    edit(project, "prod.yaml", "capacity: 200\n", "capacity: 290\n")
+    assert cli.main(["diff", "--base", "HEAD"]) == 1
+    captured = capsys.readouterr()
+    over = ("quotas[0].limit: deployments in subscription 00000000-0000-0000-0000-000000000000 request 410 capacity "
+            "units of grok-4 GlobalStandard in eastus2, over the limit of 400: dev/core/grok-4 (120), prod/core/grok-4 (290)")
+    assert captured.err.splitlines() == [f"stacks/dev.yaml:14:68: {over}", f"stacks/prod.yaml:13:68: {over}"]
+    assert captured.out == ""

@@ -117,6 +117,28 @@ def test_validate_of_the_stacks_fails_on_a_shared_overrun(project, capsys) -> No
     assert cli.main(["validate", "stacks/alpha.yaml", "stacks/beta.yaml"]) == 0  # named files: each alone
 
 
+def test_validate_reports_a_shared_overrun_with_every_other_error_at_once(project, capsys) -> None:
+    """beta has an error of its own (a capacity that is no number): its well-formed deployments
+    still count toward the subscription's budget, so the overrun is not hidden until it is fixed."""
+    stack(project, "beta", SUBSCRIPTION, manifest("beta", 150, {"grok": ("grok-4", 70), "other": ("grok-4", "five")}))
+    assert cli.main(["validate"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        OVER,
+        "stacks/beta.yaml:17:19: accounts.core.deployments.other.capacity: expected an integer, got the string 'five'",
+        "2 errors in 2 files"]
+
+
+def test_a_budget_passed_by_its_own_manifest_is_reported_once(project, capsys) -> None:
+    """beta alone passes its budget of 50 (its own error); with alpha it passes it too: one error there."""
+    stack(project, "beta", SUBSCRIPTION, manifest("beta", 50, {"grok": ("grok-4", 70)}))
+    assert cli.main(["validate"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        OVER,
+        "stacks/beta.yaml:5:68: quotas[0].limit: deployments request 70 capacity units of grok-4 GlobalStandard in "
+        "eastus2, over the limit of 50: accounts.core.deployments.grok (70)",
+        "2 errors in 2 files"]
+
+
 def test_an_invalid_manifest_is_reported_not_summed(project, capsys) -> None:
     stack(project, "beta", SUBSCRIPTION, manifest("beta", 50, {"grok": ("grok-4", 70)}))
     assert cli.main(["quota"]) == 1
