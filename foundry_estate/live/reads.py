@@ -126,14 +126,15 @@ def an_object(value: Any) -> str | None:
 
 
 def origin(url: str) -> tuple[str, str, int] | None:
-    """(scheme, host, port) of a URL, the port made explicit; None when it has none."""
+    """(scheme, host, port) of a URL, the port made explicit; None when it has none, or carries a
+    user name (nothing the kit reads is addressed so)."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
         return None
     scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
-    if not scheme or not host:
+    if not scheme or not host or parts.username is not None:
         return None
     return scheme, host, port or {"https": 443, "http": 80}.get(scheme, 0)
 
