@@ -19,3 +19,10 @@ def one_line(text: str) -> str:
     Unicode line separators) written as Python escapes (`\\n`), so that a value from a manifest
     never starts a line of its own in a report, where a CI runner could read it as a command."""
     return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+
+
+def inert_json(text: str) -> str:
+    """JSON text in which `##[` (which GitHub's runner reads as a command anywhere in a log line)
+    is written `#\\u0023[`: the same string to every JSON reader, no command to the runner. In
+    JSON, `#` can only be inside a string, so the replacement is exact."""
+    return text.replace("##[", "#\\u0023[")

@@ -15,7 +15,7 @@ from foundry_estate.cli import markdown as md
 from foundry_estate.cli.plan_report import reading_order
 from foundry_estate.cli.report import problem_record
 from foundry_estate.errors import Problem
-from foundry_estate.words import one_line, plural
+from foundry_estate.words import inert_json, one_line, plural
 
 _ACTIONS = (CREATE, IMPORT, UPDATE, REPLACE, DELETE)
 _VERBS = {CREATE: "to create", IMPORT: "to import", UPDATE: "to update", REPLACE: "to replace", DELETE: "to delete"}
@@ -140,8 +140,7 @@ def as_json(diffs: list[StackDiff], base: str, out: TextIO) -> None:
             } for c in sorted(diff.changes, key=lambda c: c.resource.urn)],
         } for diff in diffs],
     }
-    json.dump(document, out, indent=2, sort_keys=True)
-    out.write("\n")
+    out.write(inert_json(json.dumps(document, indent=2, sort_keys=True)) + "\n")
 
 
 REPORTERS = {"text": text, "markdown": markdown, "json": as_json}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable, TextIO
 
 from foundry_estate.errors import Problem
-from foundry_estate.words import one_line, plural
+from foundry_estate.words import inert_json, one_line, plural
 
 
 @dataclass
@@ -64,8 +64,7 @@ def as_json(results: list[FileResult], out: TextIO) -> None:
             for r in results
         ],
     }
-    json.dump(report, out, indent=2, sort_keys=True)
-    out.write("\n")
+    out.write(inert_json(json.dumps(report, indent=2, sort_keys=True)) + "\n")
 
 
 def problem_record(p: Problem) -> dict[str, object]:

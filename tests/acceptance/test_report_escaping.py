@@ -5,6 +5,7 @@ bindings to GitHub's own cmark-gfm)."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 
@@ -158,3 +159,20 @@ def test_a_hostile_tag_in_the_pr_comment_is_text(tmp_path, monkeypatch, capsys) 
     text = capsys.readouterr().out
     assert [line for line in text.splitlines() if line.lstrip().startswith("::")] == []
     assert "tags.owner: platform-ai → x\\n::error file=stacks/prod.yaml,line=1::pwned <img" in text
+
+
+def test_the_stack_listing_the_workflows_print_holds_no_command(tmp_path, monkeypatch, capsys) -> None:
+    """stacks.yml echoes `stack list --format json` to its log: an environment named with `##[`
+    (a command anywhere in a line) or a newline and `::` reads back the same from the JSON, and
+    is no command to the runner."""
+    copy_examples(tmp_path)
+    environment = "dev ##[set-output name=stacks;][]\n::error::y"
+    with open(tmp_path / "stacks" / "Pulumi.dev.yaml", "a", encoding="utf-8") as handle:
+        handle.write(f"  foundry-kit:environment: {_quoted(environment)}\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["stack", "list", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert runner_commands(out) == [] and out.count("\n") == 1
+    assert json.loads(out) == [{"stack": "dev", "environment": environment}, {"stack": "prod", "environment": "prod"}]
+    assert cli.main(["stack", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["dev\tdev ##[set-output name=stacks;][]\\n::error::y", "prod\tprod"]

@@ -17,6 +17,7 @@ from foundry_estate.repository.new_stack import create
 from foundry_estate.project.stacks import deploy_order, discover
 from foundry_estate.validate import load_manifest
 from foundry_estate.errors import KitError
+from foundry_estate.words import inert_json, one_line
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -42,11 +43,11 @@ def run_list(args: argparse.Namespace) -> int:
     stacks = [{"stack": stack.name,
                "environment": stack_environment(stack.name, load_stack_config(stack.config_file))}
               for stack in deploy_order(discover(project_root()))]
-    if args.format == "json":
-        print(json.dumps(stacks, separators=(",", ":")))
+    if args.format == "json":  # the workflows' matrix, printed to their logs: no runner command in it
+        print(inert_json(json.dumps(stacks, separators=(",", ":"))))
     else:
         for entry in stacks:
-            print(f"{entry['stack']}\t{entry['environment']}")
+            print(one_line(f"{entry['stack']}\t{entry['environment']}"))
     return 0
 
 
