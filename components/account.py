@@ -8,6 +8,8 @@ import pulumi
 from pulumi_azure_native import authorization, cognitiveservices, monitor
 
 from foundry_estate.manifest.model import Account as AccountSpec
+from foundry_estate.manifest.model.accounts import VirtualNetworkRule
+from foundry_estate.manifest.model.common import Identity
 from foundry_estate.manifest.model import Blocklist as BlocklistSpec
 from foundry_estate.manifest.model import ContentFilter as ContentFilterSpec
 
@@ -35,15 +37,32 @@ def account_properties(spec: AccountSpec) -> dict[str, Any]:
             "default_action": acls.default_action,
             "bypass": acls.bypass,
             "ip_rules": [{"value": rule} for rule in acls.ip_rules],
-            "virtual_network_rules": [{"id": subnet} for subnet in acls.virtual_network_rules],
+            "virtual_network_rules": [_subnet_rule(rule) for rule in acls.virtual_network_rules],
         }
+    if spec.default_project is not None:
+        properties["default_project"] = spec.default_project
+    if spec.associated_projects is not None:
+        properties["associated_projects"] = list(spec.associated_projects)
+    if spec.restrict_outbound is not None:
+        properties["restrict_outbound_network_access"] = spec.restrict_outbound
+    if spec.allowed_fqdns:
+        properties["allowed_fqdn_list"] = list(spec.allowed_fqdns)
     return properties
 
 
-def identity(spec: AccountSpec) -> dict[str, Any]:
-    result: dict[str, Any] = {"type": spec.identity.type}
-    if spec.identity.user_assigned:
-        result["user_assigned_identities"] = list(spec.identity.user_assigned)
+def _subnet_rule(rule: VirtualNetworkRule) -> dict[str, Any]:
+    found: dict[str, Any] = {"id": rule.id}
+    if rule.ignore_missing_endpoint is not None:
+        found["ignore_missing_vnet_service_endpoint"] = rule.ignore_missing_endpoint
+    if rule.state is not None:
+        found["state"] = rule.state
+    return found
+
+
+def identity(spec: Identity) -> dict[str, Any]:
+    result: dict[str, Any] = {"type": spec.type}
+    if spec.user_assigned:
+        result["user_assigned_identities"] = list(spec.user_assigned)
     return result
 
 
@@ -67,9 +86,9 @@ class FoundryAccount(pulumi.ComponentResource):
             location=spec.location,
             kind=spec.kind,
             sku={"name": spec.sku},
-            identity=identity(spec),
+            identity=identity(spec.identity),
             properties=account_properties(spec),
-            tags=tags,
+            tags=tags or None,
             opts=importing(pulumi.ResourceOptions(parent=self, protect=spec.protect),
                            adoption.account_id(spec.name) if adoption else None))
         scope = AccountScope(spec.name, resource_group_name, tags, self.account, adoption)
@@ -89,10 +108,10 @@ class FoundryAccount(pulumi.ComponentResource):
                 resource_group_name=resource_group_name,
                 project_name=project.name,
                 location=project.location,
-                identity={"type": "SystemAssigned"},
+                identity=identity(project.identity),
                 properties={"display_name": project.display_name,
                             **({"description": project.description} if project.description else {})},
-                tags=tags,
+                tags=scope.tags_of(project.tags),
                 opts=o), scope.inside(self, "projects", project.name))
         for endpoint in spec.private_endpoints:
             private_endpoint(endpoint, scope, self.account.id, queue, self)

@@ -63,7 +63,7 @@ class ContentFilter(pulumi.ComponentResource):
             resource_group_name=account.resource_group_name,
             rai_policy_name=spec.name,
             properties=rai_policy_properties(spec),
-            tags=account.tags,
+            tags=account.tags_of(spec.tags),
             opts=o), account.inside(self, "raiPolicies", spec.name))
         self.policy_name = spec.name
         self.register_outputs({"policyName": spec.name})
@@ -81,7 +81,7 @@ class Blocklist(pulumi.ComponentResource):
             resource_group_name=account.resource_group_name,
             rai_blocklist_name=spec.name,
             properties={"description": spec.description} if spec.description else {},
-            tags=account.tags,
+            tags=account.tags_of(spec.tags),
             opts=o), account.inside(self, "raiBlocklists", spec.name))
         items = sorted(spec.items, key=blocklist_item_name)
         self.items = [

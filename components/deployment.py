@@ -22,6 +22,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import cognitiveservices, resources
 
+from foundry_estate.azure import resource_types as types
 from foundry_estate.manifest.model import Deployment as DeploymentSpec
 
 from .scope import AccountScope
@@ -36,8 +37,9 @@ def deployment_properties(spec: DeploymentSpec) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "model": {"format": spec.model.format, "name": spec.model.name, "version": spec.model.version},
         "rai_policy_name": spec.content_filter,
-        "version_upgrade_option": spec.version_upgrade,
     }
+    if spec.version_upgrade is not None:
+        properties["version_upgrade_option"] = spec.version_upgrade
     if spec.spillover:
         properties["spillover_deployment_name"] = spec.spillover
     return properties
@@ -77,8 +79,8 @@ class ModelDeployment(pulumi.ComponentResource):
                 api_version=MODEL_PROVIDER_DATA_API_VERSION,
                 sku=sku,
                 properties=provider_data_properties(spec),
-                tags=account.tags,
-                opts=o), account.inside(self, "deployments", spec.name))
+                tags=account.tags_of(spec.tags),
+                opts=o), left_to_azure(account.inside(self, "deployments", spec.name)))
         else:
             self.deployment = queue.write(lambda o: cognitiveservices.Deployment(
                 name,
@@ -87,9 +89,16 @@ class ModelDeployment(pulumi.ComponentResource):
                 deployment_name=spec.name,
                 sku=sku,
                 properties=deployment_properties(spec),
-                tags=account.tags,
-                opts=o), account.inside(self, "deployments", spec.name))
+                tags=account.tags_of(spec.tags),
+                opts=o), left_to_azure(account.inside(self, "deployments", spec.name)))
         self.register_outputs({"deploymentName": spec.name})
+
+
+def left_to_azure(opts: pulumi.ResourceOptions) -> pulumi.ResourceOptions:
+    """What Azure manages itself on a deployment (the type table's `managed_by_azure`: its
+    `currentCapacity`) is left to it: Pulumi copies what it read instead of sending the program's."""
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
+        ignore_changes=list(types.BY_TOKEN[types.DEPLOYMENT].managed_by_azure)))
 
 
 def serial_order(deployments: tuple[DeploymentSpec, ...]) -> list[DeploymentSpec]:

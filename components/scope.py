@@ -20,6 +20,12 @@ class AccountScope:
     account: pulumi.Resource
     adoption: Adoption | None = None
 
+    def tags_of(self, own: tuple[tuple[str, str], ...] | None) -> dict[str, str] | None:
+        """A child's tags: its own when it declares them, else the account's; None when empty
+        (Azure returns no tags and azure-native reads none back, so `{}` would be a difference)."""
+        tags = dict(own) if own is not None else self.tags
+        return tags or None
+
     def inside(self, parent: pulumi.Resource, collection: str | None = None, name: str | None = None) -> pulumi.ResourceOptions:
         """Options of a resource that lives inside the account; when adopting, the resource
         `collection/name` (ARM's spelling) is imported."""

@@ -92,6 +92,9 @@ class ResourceType:
     guarded: bool = False  # the guardrails read it (guardrails/from_engine.py)
     # Inputs azure-native would change in place but Azure refuses to: (input, why), for the diff.
     refused_in_place: tuple[tuple[str, str], ...] = ()
+    # Input paths Azure manages itself: the kit leaves them to it with `ignore_changes` (adopted
+    # and new resources alike), so the engine copies what it read instead of sending the program's.
+    managed_by_azure: tuple[str, ...] = ()
 
     @property
     def refusals(self) -> dict[str, str]:
@@ -156,7 +159,9 @@ TABLE: tuple[ResourceType, ...] = (
         DEPLOYMENT, "deployment", "deploymentName", key_inputs.deployment,
         derived_replacements(DEPLOYMENT),
         ArmSpec(_COGNITIVE, _COGNITIVE_PATH + "/deployments/{deploymentName}", "#/definitions/Deployment"),
-        placement=_IN_ACCOUNT, guarded=True),
+        placement=_IN_ACCOUNT, guarded=True,
+        # writable in the 2025-06-01 spec, but Azure moves it (dynamic quota, capacity changes under way)
+        managed_by_azure=("properties.currentCapacity",)),
     ResourceType(
         PROJECT, "project", "projectName", key_inputs.project,
         derived_replacements(PROJECT),
@@ -307,4 +312,5 @@ def as_read(type_: str, inputs: dict[str, Any]) -> ResourceType | None:
 
 _GENERIC_AS_DEPLOYMENT = ResourceType(
     GENERIC, BY_TOKEN[DEPLOYMENT].kind, BY_TOKEN[GENERIC].azure_name_input, BY_TOKEN[DEPLOYMENT].key_inputs,
-    BY_TOKEN[GENERIC].replace_on_change, BY_TOKEN[GENERIC].arm, BY_TOKEN[GENERIC].placement)
+    BY_TOKEN[GENERIC].replace_on_change, BY_TOKEN[GENERIC].arm, BY_TOKEN[GENERIC].placement,
+    managed_by_azure=BY_TOKEN[DEPLOYMENT].managed_by_azure)

@@ -120,7 +120,7 @@ def _message(error: ValidationError, written: str | None = None) -> str:
         hint = " (write it without quotes)" if value == "1" else ""
         return f"unsupported manifest version {_show(value)}: this kit reads version 1{hint}"
     if kind == "enum":
-        options = [str(option) for option in schema["enum"]]
+        options = ["null" if option is None else str(option) for option in schema["enum"]]
         if "x-rule" in schema:  # too many options to list
             return f"{_show(value)} is not valid: expected {schema['x-rule']}{_suggest(str(value), options)}"
         return f"{_show(value)} is not one of: {', '.join(options)}{_suggest(str(value), options)}"

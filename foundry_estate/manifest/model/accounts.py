@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from foundry_estate.azure.roles import role_definition_guid
-from foundry_estate.manifest.model.common import DEFAULT_CONTENT_FILTER, Identity, Tags, identity_of, sorted_tags
+from foundry_estate.manifest.model.common import DEFAULT_CONTENT_FILTER, Identity, Tags, identity_of, own_tags, sorted_tags
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,10 @@ class Deployment:
     sku: str
     capacity: int
     content_filter: str
-    version_upgrade: str
+    version_upgrade: str | None  # None: the kit sends none (an adopted deployment without one in Azure)
     spillover: str | None
     model_provider_data: ModelProviderData | None = None  # Anthropic models only
+    tags: Tags | None = None  # its own tags; None: its account's
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,23 @@ class Project:
     display_name: str
     description: str | None
     location: str
+    identity: Identity = Identity("SystemAssigned")
+    tags: Tags | None = None  # its own tags; None: its account's
+
+
+@dataclass(frozen=True)
+class VirtualNetworkRule:
+    id: str
+    ignore_missing_endpoint: bool | None = None  # Azure's ignoreMissingVnetServiceEndpoint, when set
+    state: str | None = None
 
 
 @dataclass(frozen=True)
 class NetworkAcls:
     default_action: str
     bypass: str
-    ip_rules: tuple[str, ...]
-    virtual_network_rules: tuple[str, ...]
+    ip_rules: tuple[str, ...]  # in the manifest's order (Azure keeps it; Pulumi compares by position)
+    virtual_network_rules: tuple[VirtualNetworkRule, ...]
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,10 @@ class Account:
     deployments: tuple[Deployment, ...]
     tags: Tags
     protect: bool
+    default_project: str | None = None
+    associated_projects: tuple[str, ...] | None = None
+    restrict_outbound: bool | None = None  # restrictOutboundNetworkAccess, when set
+    allowed_fqdns: tuple[str, ...] = ()
 
 
 def subdomain_of(spec: Mapping[str, Any]) -> str:
@@ -129,12 +143,17 @@ def account(key: str, spec: Mapping[str, Any], default_location: str | None, sta
              for ra in spec.get("roleAssignments") or []),
             key=lambda ra: (ra.principal_id, ra.role_definition_guid))),
         projects=tuple(Project(name, project.get("displayName", name), project.get("description"),
-                               project.get("location") or location)
+                               project.get("location") or location,
+                               identity_of(project.get("identity", "SystemAssigned")), own_tags(project))
                        for name, project in sorted((spec.get("projects") or {}).items())),
         deployments=tuple(_deployment(name, deployment)
                           for name, deployment in sorted((spec.get("deployments") or {}).items())),
         tags=sorted_tags({**stack_tags, **(spec.get("tags") or {})}),
         protect=spec.get("protect", True),
+        default_project=spec.get("defaultProject"),
+        associated_projects=tuple(spec["associatedProjects"]) if "associatedProjects" in spec else None,
+        restrict_outbound=spec.get("restrictOutboundNetworkAccess"),
+        allowed_fqdns=tuple(spec.get("allowedFqdnList") or ()),
     )
 
 
@@ -149,6 +168,7 @@ def _deployment(name: str, spec: Mapping[str, Any]) -> Deployment:
         version_upgrade=spec.get("versionUpgrade", "NoAutoUpgrade"),
         spillover=spec.get("spillover"),
         model_provider_data=_model_provider_data(spec.get("modelProviderData")),
+        tags=own_tags(spec),
     )
 
 
@@ -161,8 +181,10 @@ def _model_provider_data(spec: Mapping[str, Any] | None) -> ModelProviderData | 
 def _network_acls(spec: Mapping[str, Any] | None) -> NetworkAcls | None:
     if spec is None:
         return None
-    return NetworkAcls(spec["defaultAction"], spec.get("bypass", "AzureServices"),
-                       tuple(sorted(spec.get("ipRules") or [])), tuple(sorted(spec.get("virtualNetworkRules") or [])))
+    return NetworkAcls(spec["defaultAction"], spec.get("bypass", "AzureServices"), tuple(spec.get("ipRules") or []),
+                       tuple(VirtualNetworkRule(rule) if isinstance(rule, str) else
+                             VirtualNetworkRule(rule["id"], rule.get("ignoreMissingVnetServiceEndpoint"), rule.get("state"))
+                             for rule in spec.get("virtualNetworkRules") or []))
 
 
 def _diagnostics(account_name: str, spec: Mapping[str, Any] | None) -> Diagnostics | None:

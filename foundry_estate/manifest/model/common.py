@@ -25,3 +25,9 @@ def identity_of(spec: Any) -> Identity:
 
 def sorted_tags(tags: Mapping[str, str]) -> Tags:
     return tuple(sorted(tags.items()))
+
+
+def own_tags(spec: Mapping[str, Any]) -> Tags | None:
+    """A child resource's own `tags` (instead of its account's), or None when it declares none."""
+    tags = spec.get("tags")
+    return None if tags is None else sorted_tags(tags)

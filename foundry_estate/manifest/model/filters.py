@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from foundry_estate.manifest.model.common import DEFAULT_CONTENT_FILTER
+from foundry_estate.manifest.model.common import DEFAULT_CONTENT_FILTER, Tags, own_tags
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,8 @@ class ContentFilter:
     base: str
     mode: str
     settings: tuple[HarmSetting, ...]
-    blocklists: tuple[str, ...]
+    blocklists: tuple[str, ...]  # in the manifest's order (Azure keeps it; Pulumi compares by position)
+    tags: Tags | None = None  # its own tags; None: its account's
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Blocklist:
     name: str
     description: str | None
     items: tuple[BlocklistItem, ...]
+    tags: Tags | None = None  # its own tags; None: its account's
 
 
 def content_filter(name: str, spec: Mapping[str, Any]) -> ContentFilter:
@@ -44,10 +46,11 @@ def content_filter(name: str, spec: Mapping[str, Any]) -> ContentFilter:
                      for source in ("prompt", "completion")
                      for category, setting in sorted((spec.get(source) or {}).items()))
     return ContentFilter(name, spec.get("base", DEFAULT_CONTENT_FILTER), spec.get("mode", "Default"), settings,
-                         tuple(sorted(set(spec.get("blocklists") or []))))
+                         tuple(dict.fromkeys(spec.get("blocklists") or [])), own_tags(spec))
 
 
 def blocklist(name: str, spec: Mapping[str, Any]) -> Blocklist:
     items = (BlocklistItem(item, False) if isinstance(item, str) else BlocklistItem(item["pattern"], item.get("regex", False))
              for item in spec.get("items") or [])
-    return Blocklist(name, spec.get("description"), tuple(sorted(items, key=lambda item: (item.pattern, item.regex))))
+    return Blocklist(name, spec.get("description"), tuple(sorted(items, key=lambda item: (item.pattern, item.regex))),
+                     own_tags(spec))

@@ -59,8 +59,7 @@ def test_claude_is_the_generic_resource_with_its_provider_data(graph: Graph) -> 
             "versionUpgradeOption": "NoAutoUpgrade",
             "modelProviderData": {"organizationName": "Contoso Ltd", "countryCode": "US", "industry": "technology"},
         },
-        "tags": {},
-    }
+    }  # no tags: an empty map would differ from what azure-native reads back (none)
     assert MODEL_PROVIDER_DATA_API_VERSION == "2025-10-01-preview"
 
 
