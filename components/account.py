@@ -33,11 +33,13 @@ def account_properties(spec: AccountSpec) -> dict[str, Any]:
         properties["allow_project_management"] = True
     if spec.network_acls:
         acls = spec.network_acls
+        # empty lists are not sent: azure-native reads none back, so `[]` would be a difference
         properties["network_acls"] = {
             "default_action": acls.default_action,
             "bypass": acls.bypass,
-            "ip_rules": [{"value": rule} for rule in acls.ip_rules],
-            "virtual_network_rules": [_subnet_rule(rule) for rule in acls.virtual_network_rules],
+            **({"ip_rules": [{"value": rule} for rule in acls.ip_rules]} if acls.ip_rules else {}),
+            **({"virtual_network_rules": [_subnet_rule(rule) for rule in acls.virtual_network_rules]}
+               if acls.virtual_network_rules else {}),
         }
     if spec.default_project is not None:
         properties["default_project"] = spec.default_project

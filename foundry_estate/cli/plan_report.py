@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from foundry_estate.azure import describe
 from foundry_estate.azure import resource_types as types
+from foundry_estate.preview.adoption import IMPORT_THEN_UPDATE
 from foundry_estate.preview.plan import Plan, PlannedResource, plan_document
 from foundry_estate.words import plural
 
@@ -52,13 +53,26 @@ def _outputs(value: Any, prefix: str, out: TextIO) -> None:
         print(f"    {prefix}: {value if isinstance(value, str) else json.dumps(value)}", file=out)
 
 
+def _adopted_counts(plan: Plan, adopted: int) -> str:
+    """How many imports change nothing and how many are followed by an update (Pulumi >= 3.174)."""
+    if plan.snapshot is None:
+        return (f"{adopted} to import (compared with Azure by the first `pulumi up`: run foundry-estate import to "
+                "record what Azure holds and plan the difference)")
+    updated = [r for r in plan.adoption.values() if r.differences]
+    properties = sum(len(r.differences) for r in updated)
+    said = f"{adopted - len(updated)} to import (nothing changes in Azure)"
+    if updated:
+        said += f", {len(updated)} to import, then update ({properties} {'property' if properties == 1 else 'properties'} change in Azure)"
+    return said
+
+
 def text(plans: list[Plan], out: TextIO) -> None:
     for plan in plans:
         items = Counter(r.name.rsplit("/", 1)[0] for r in plan.resources if r.type == ITEM)
         adopted = sum(1 for r in plan.resources if r.adopted)
         counts = plural(len(plan.resources) - adopted, 'resource') + " to create"
         if adopted:  # `foundry-kit:adopt`: Pulumi's import, as `pulumi preview` marks it (=)
-            counts += f", {adopted} to import (adopted, nothing changes in Azure)"
+            counts += ", " + _adopted_counts(plan, adopted)
         print(f"Stack {plan.stack} ({plan.manifest}): {counts} "
               f"(offline plan: Pulumi's mock engine, no cloud access)", file=out)
         for warning in plan.warnings:
@@ -67,8 +81,15 @@ def text(plans: list[Plan], out: TextIO) -> None:
             for resource in resources:
                 nested = account is not None and resource.type != types.ACCOUNT \
                     and not describe.is_hub(resource.type, resource.inputs)
-                symbol = "=" if resource.adopted else "+"
-                print(f"{'      ' if nested else '  '}{symbol} {line(resource, plan, items)}", file=out)
+                indent = '      ' if nested else '  '
+                result = plan.adoption.get(resource.urn)
+                symbol = "+" if not resource.adopted else "~" if result and result.differences else "="
+                print(f"{indent}{symbol} {line(resource, plan, items)}", file=out)
+                for difference in result.differences if result else ():
+                    print(f"{indent}    {IMPORT_THEN_UPDATE}: {difference}", file=out)
+                if result and result.missing:
+                    print(f"{indent}    not in Azure when adopted ({plan.snapshot}): the import fails "
+                          "('resource does not exist'); delete it there? or run foundry-estate import again", file=out)
         if plan.quotas:
             print("  Quota (capacity requested / budget):", file=out)
             for quota in plan.quotas:

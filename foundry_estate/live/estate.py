@@ -75,3 +75,28 @@ def read_accounts(azure: AzureLists, group: str, bodies: Sequence[Json]) -> Live
 
 # What is read under each account (the methods of AzureLists); projects only under AIServices accounts
 _COLLECTIONS = ("deployments", "rai_policies", "rai_blocklists", "projects")
+
+
+def bodies(estate: LiveEstate) -> list[tuple[str, Json]]:
+    """Every resource read, as (Pulumi type token, ARM body)."""
+    from foundry_estate.azure import resource_types as types
+
+    found: list[tuple[str, Json]] = []
+    for account in estate.accounts:
+        found.append((types.ACCOUNT, account.account))
+        found += [(types.DEPLOYMENT, body) for body in account.deployments]
+        found += [(types.RAI_POLICY, body) for body in account.rai_policies]
+        found += [(types.BLOCKLIST, body) for body in account.rai_blocklists]
+        found += [(types.BLOCKLIST_ITEM, body) for items in account.rai_blocklist_items.values() for body in items]
+        found += [(types.PROJECT, body) for body in account.projects]
+    return found
+
+
+def read_backs(estate: LiveEstate) -> dict[str, Any]:
+    """What azure-native's `Read` returns for every resource read (foundry_estate/azure/read_back.py),
+    by ARM id: the old state of the first `pulumi up` that imports them."""
+    from foundry_estate.azure.read_back import read_back
+    from foundry_estate.project.adopted import ReadBack
+
+    return {str(body["id"]): ReadBack(token, read_back(token, str(body["id"]), body))
+            for token, body in bodies(estate) if body.get("id")}

@@ -17,6 +17,7 @@ from typing import Any
 
 from foundry_estate.components.naming import blocklist_item_name
 from foundry_estate.azure.content_filters import FILTER_WORDS, HARM_CATEGORIES, setting_of
+from foundry_estate.errors import KitError, Problem
 from foundry_estate.live.estate import Json, LiveAccount, LiveEstate
 from foundry_estate.manifest.model import BUILTIN_CONTENT_FILTERS, DEFAULT_CONTENT_FILTER, BlocklistItem
 
@@ -114,6 +115,13 @@ def _account(found: Imported, live: LiveAccount, location: str | None, filters: 
     tags = body.get("tags") or {}
     if tags:
         spec["tags"] = dict(sorted(tags.items()))
+    for key, name in (("defaultProject", "defaultProject"), ("restrictOutboundNetworkAccess", "restrictOutboundNetworkAccess")):
+        if props.get(name) is not None:
+            spec[key] = props[name]
+    for name in ("associatedProjects", "allowedFqdnList"):
+        if props.get(name):
+            spec[name] = list(props[name])
+    _refuse_what_security_set(body, props)
     projects = {str(p["name"]).rsplit("/", 1)[-1]: _project(found, p, body, tags) for p in live.projects}
     if projects:
         spec["projects"] = dict(sorted(projects.items()))
@@ -126,22 +134,49 @@ def _account(found: Imported, live: LiveAccount, location: str | None, filters: 
 
 
 def _network_acls(found: Imported, body: Json, acls: Any) -> dict[str, Any] | None:
+    """Azure's rules in Azure's order with all their fields (Pulumi compares lists by position)."""
     if not isinstance(acls, dict) or not acls:
         return None
     spec: dict[str, Any] = {"defaultAction": acls.get("defaultAction", "Allow")}
     bypass = acls.get("bypass") or "AzureServices"
     if bypass != "AzureServices":
         spec["bypass"] = bypass
+    elif not acls.get("bypass"):
+        found.note(body, "networkAcls.bypass is not set in Azure; the kit sends AzureServices (trusted Azure services "
+                         "pass)")
     ips = [r.get("value") for r in acls.get("ipRules") or [] if isinstance(r, dict)]
-    subnets = [r.get("id") for r in acls.get("virtualNetworkRules") or [] if isinstance(r, dict)]
+    subnets = [_subnet_rule(r) for r in acls.get("virtualNetworkRules") or [] if isinstance(r, dict)]
     if ips:
-        spec["ipRules"] = sorted(ips)
+        spec["ipRules"] = ips
     if subnets:
-        spec["virtualNetworkRules"] = sorted(subnets)
-    if spec == {"defaultAction": "Allow"} and not acls.get("ipRules") and not acls.get("virtualNetworkRules"):
-        found.note(body, "networkAcls allow everything and list no rules: written as no networkAcls")
-        return None
+        spec["virtualNetworkRules"] = subnets
     return spec
+
+
+def _subnet_rule(rule: Json) -> Any:
+    extra = {key: rule[key] for key in ("ignoreMissingVnetServiceEndpoint", "state") if rule.get(key) is not None}
+    return {"id": rule.get("id"), **extra} if extra else rule.get("id")
+
+
+# What a security team sets on an account that the manifest cannot carry yet: adopting it would
+# take it away at the first `up` (azure-native sends the program's inputs, which lack it).
+_SECURITY = (("encryption", "a customer-managed key (encryption): the first `pulumi up` would put the account back on "
+                            "Microsoft-managed keys"),
+             ("userOwnedStorage", "its own storage (userOwnedStorage): the first `pulumi up` would detach it"))
+
+
+def _refuse_what_security_set(body: Json, props: Json) -> None:
+    refused = [why for name, why in _SECURITY
+               if props.get(name) and not (name == "encryption" and _microsoft_managed(props[name]))]
+    if refused:
+        raise KitError([Problem.at(".", f"{body.get('id') or body.get('name')}: the account uses {why}. The manifest cannot "
+                                        "express it yet, so the kit refuses to adopt this account (leave it out with "
+                                        "--account, or manage it outside the kit)") for why in refused])
+
+
+def _microsoft_managed(encryption: Any) -> bool:
+    return isinstance(encryption, dict) and encryption.get("keySource") in (None, "Microsoft.CognitiveServices") \
+        and not encryption.get("keyVaultProperties")
 
 
 def _identity(found: Imported, body: Json, identity: Any) -> Any:
@@ -171,17 +206,18 @@ def _project(found: Imported, project: Json, account: Json, tags: Any) -> dict[s
         spec["description"] = props["description"]
     if project.get("location") and project.get("location") != account.get("location"):
         spec["location"] = project["location"]
-    if (project.get("identity") or {}).get("type") != "SystemAssigned":
-        found.note(project, "the kit gives projects a system-assigned identity; this one has "
-                            f"{(project.get('identity') or {}).get('type') or 'none'}")
-    _same_tags(found, project, tags)
+    identity = _identity(found, project, project.get("identity"))
+    if identity != "SystemAssigned":
+        spec["identity"] = identity
+    _own_tags(spec, project, tags)
     return spec
 
 
-def _same_tags(found: Imported, resource: Json, tags: Any) -> None:
-    if (resource.get("tags") or {}) != (tags or {}):
-        found.note(resource, f"tags {resource.get('tags') or {}} differ from the account's {tags or {}}, which the "
-                             "kit gives everything in the account")
+def _own_tags(spec: dict[str, Any], resource: Json, account_tags: Any) -> None:
+    """A child's tags are its own: written when they are not its account's (`{}` for none)."""
+    own = resource.get("tags") or {}
+    if own != (account_tags or {}):
+        spec["tags"] = dict(sorted(own.items()))
 
 
 def _deployment(found: Imported, body: Json, filters: set[str], tags: Any) -> dict[str, Any] | None:
@@ -201,12 +237,12 @@ def _deployment(found: Imported, body: Json, filters: set[str], tags: Any) -> di
         found.note(body, f"no content filter; the kit sends {DEFAULT_CONTENT_FILTER}, Azure's default")
     elif policy not in filters and policy not in BUILTIN_CONTENT_FILTERS:
         found.note(body, f"content filter {policy} was not read from the account")
-    upgrade = props.get("versionUpgradeOption") or "NoAutoUpgrade"
+    upgrade = props.get("versionUpgradeOption")
     if upgrade != "NoAutoUpgrade":
-        spec["versionUpgrade"] = upgrade
+        spec["versionUpgrade"] = upgrade  # None: Azure has none, and the kit sends none
     if props.get("spilloverDeploymentName"):
         spec["spillover"] = props["spilloverDeploymentName"]
-    _same_tags(found, body, tags)
+    _own_tags(spec, body, tags)
     return spec
 
 
@@ -226,9 +262,9 @@ def _filters(found: Imported, live: LiveAccount, filters: dict[str, Any], blockl
                                                    "on accounts whose deployments use it")
             continue
         spec = _filter(found, policy)
+        _own_tags(spec, policy, tags)
         listed_blocklists |= set(spec.get("blocklists", []))
         _shared(found, filters, name, spec, policy, "content filter")
-        _same_tags(found, policy, tags)
         names.add(name)
     for blocklist in live.rai_blocklists:
         name = str(blocklist["name"]).rsplit("/", 1)[-1]
@@ -236,9 +272,9 @@ def _filters(found: Imported, live: LiveAccount, filters: dict[str, Any], blockl
             found.leave_out("raiBlocklists", blocklist, "no content filter used here names this blocklist; the kit "
                                                        "creates a blocklist only where such a filter uses it")
             continue
-        _shared(found, blocklists, name, _blocklist(found, blocklist, live.rai_blocklist_items.get(name, ())),
-                blocklist, "blocklist")
-        _same_tags(found, blocklist, tags)
+        spec = _blocklist(found, blocklist, live.rai_blocklist_items.get(name, ()))
+        _own_tags(spec, blocklist, tags)
+        _shared(found, blocklists, name, spec, blocklist, "blocklist")
     return names
 
 
@@ -282,7 +318,7 @@ def _filter(found: Imported, policy: Json) -> dict[str, Any]:
             found.note(policy, f"blocklist {name} blocks on {', '.join(sorted(s for n, s in sources if n == name)) or 'nothing'}; "
                                "the kit applies a filter's blocklists to prompts and completions, blocking")
     if names:
-        spec["blocklists"] = sorted(names)
+        spec["blocklists"] = names  # in Azure's order
     return {key: spec[key] for key in ("base", "mode", "prompt", "completion", "blocklists") if key in spec}
 
 

@@ -7,11 +7,15 @@ account they belong to, with the stack outputs and the manifest's quota use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from foundry_estate.preview.engine import Graph, Registration, run_program
 from foundry_estate.errors import Problem
+from foundry_estate.azure import describe
+from foundry_estate.azure import resource_types as types
+from foundry_estate.preview.adoption import Adopted, adopted, refuse_replacements
+from foundry_estate.project.adopted import load_snapshot, snapshot_path
 from foundry_estate.guardrails import stack_environment
 from foundry_estate.validate.quota import CoreUse, QuotaUse, core_use, quota_use
 from foundry_estate.project.stacks import Stack, program_config, project_of
@@ -52,6 +56,10 @@ class Plan:
     account_keys: dict[str, str]  # Azure account (and hub) name -> the manifest's key for it
     warnings: tuple[Problem, ...]
     environment: str | None = None  # whose guardrails the stack is held to (None: a bare manifest)
+    # An adopted stack: what the first `up` does to each imported resource, by URN, against what
+    # Azure held when adopted (`snapshot`, stacks/<stack>.azure.json); empty without one.
+    adoption: dict[str, Adopted] = field(default_factory=dict)
+    snapshot: str | None = None
 
     def by_urn(self) -> dict[str, PlannedResource]:
         return {r.urn: r for r in self.resources}
@@ -81,6 +89,9 @@ def planned_resources(graph: Graph) -> tuple[PlannedResource, ...]:
 def plan_stack(stack: Stack) -> Plan:
     validated, graph = record(stack)
     resources = planned_resources(graph)
+    keys = {**{account.name: account.key for account in validated.manifest.accounts},
+            **{hub.name: hub.key for hub in validated.manifest.hubs}}
+    adoption, snapshot = adoption_of(stack.manifest_file, resources, keys)
     return Plan(
         stack=stack.name,
         manifest=stack.manifest_file,
@@ -92,7 +103,35 @@ def plan_stack(stack: Stack) -> Plan:
                       **{hub.name: hub.key for hub in validated.manifest.hubs}},
         warnings=tuple(validated.warnings),
         environment=environment_of(stack),
+        adoption=adoption,
+        snapshot=snapshot,
     )
+
+
+def adoption_of(manifest_file: str, resources: tuple[PlannedResource, ...],
+                keys: dict[str, str]) -> tuple[dict[str, Adopted], str | None]:
+    """Each imported resource against what Azure held (the stack's read-back, if import wrote one);
+    a KitError at its manifest entry for a difference that needs a replacement."""
+    imported = [r for r in resources if r.adopted]
+    read = load_snapshot(manifest_file) if imported else None
+    if read is None:
+        return {}, None
+    found = {r.urn: adopted(r.type, r.inputs, read.get(r.import_id.lower())) for r in imported}
+    refuse_replacements({r.urn: (describe.title(r.type, r.inputs, r.name), found[r.urn]) for r in imported},
+                        manifest_file, {r.urn: manifest_place(r, keys) for r in imported})
+    return found, snapshot_path(manifest_file)
+
+
+def manifest_place(resource: PlannedResource, keys: dict[str, str]) -> tuple[str, ...]:
+    """Where the manifest declares `resource` (its path in the document)."""
+    name = str(resource.azure_name or "")
+    account = ("accounts", keys.get(str(resource.account), str(resource.account)))
+    if resource.type == types.ACCOUNT:
+        return account
+    if types.is_deployment(resource.type, resource.inputs):
+        return (*account, "deployments", name)
+    return {types.PROJECT: (*account, "projects", name), types.RAI_POLICY: ("contentFilters", name),
+            types.BLOCKLIST: ("blocklists", name)}.get(resource.type, account)
 
 
 def _account_of(resource: Registration, by_urn: dict[str, Registration]) -> str | None:

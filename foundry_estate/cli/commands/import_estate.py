@@ -14,7 +14,8 @@ from foundry_estate.cli import live_options
 from foundry_estate.project.stacks import project_root
 from foundry_estate.errors import KitError, Problem
 from foundry_estate.guardrails import stack_environment
-from foundry_estate.live.estate import read_estate
+from foundry_estate.live.estate import read_backs, read_estate
+from foundry_estate.project.adopted import snapshot_path, snapshot_text
 from foundry_estate.live.to_manifest import to_manifest
 from foundry_estate.manifest import writer
 from foundry_estate.manifest.loader import load_stack_config
@@ -58,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
               f"(subscription {estate.subscription}).\nReview it; what it could not express was listed on stderr.")
     writer.write(manifest, writer.manifest_text(imported.data, header))
     print(f"wrote {display(manifest)}: {_counts(imported.data)}")
+    snapshot = snapshot_path(manifest)
+    writer.write(snapshot, snapshot_text(read_backs(estate), f"resource group {estate.resource_group}"))
+    print(f"wrote {display(snapshot)}: what Azure holds, as pulumi-azure-native reads it back (plan compares with it)")
     if not os.path.exists(config):
         settings = {SUBSCRIPTION_KEY: estate.subscription, ADOPT_KEY: True}
         if "location" in imported.data:
@@ -74,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"not expressed in the manifest: {note}", file=sys.stderr)
     load_manifest(display(manifest))  # the schema, cross-checks and catalog: a KitError (exit 1) if not valid
     _guardrails(Stack(args.stack, display(config), display(manifest)))
-    print(f"next: foundry-estate plan --stack {args.stack} (every resource shows as an import)")
+    print(f"next: foundry-estate plan --stack {args.stack} (what the first `pulumi up` imports, and what it then updates)")
     return 0
 
 
