@@ -74,12 +74,13 @@ class _Entry:
     node: _Node
 
 
-def load(path: str) -> Document:
-    """Load the manifest at `path` (as the user wrote it: messages show this spelling)."""
+def load(path: str, text: str | None = None) -> Document:
+    """Load the manifest at `path` (as the user wrote it: messages show this spelling); with
+    `text`, that text as if it were the file at `path` (a manifest about to be written)."""
     positions: dict[Path, Position] = {}
     key_positions: dict[Path, Position] = {}
     written: dict[Path, str] = {}
-    data = _flatten(_load_tree(path, chain=(), root=_confinement(path)), (), positions, key_positions, written)
+    data = _flatten(_load_tree(path, chain=(), root=_confinement(path), text=text), (), positions, key_positions, written)
     return Document(path, data, positions, key_positions, written)
 
 
@@ -127,8 +128,8 @@ def _confinement(path: str) -> str:
     return os.path.realpath(find_root(directory) or directory)
 
 
-def _load_tree(path: str, chain: tuple[str, ...], root: str) -> _Node:
-    tree = _parse(path)
+def _load_tree(path: str, chain: tuple[str, ...], root: str, text: str | None = None) -> _Node:
+    tree = _parse(path, text)
     if tree is None:
         raise KitError([Problem(Position(path), "", "the manifest is empty: expected a mapping that starts with 'version: 1'")])
     if not isinstance(tree.value, dict):
@@ -151,8 +152,8 @@ def _load_tree(path: str, chain: tuple[str, ...], root: str) -> _Node:
     return _merge(_load_tree(base_path, chain + (here,), root), tree)
 
 
-def _parse(path: str) -> _Node | None:
-    text = _read_text(path)
+def _parse(path: str, text: str | None = None) -> _Node | None:
+    text = _read_text(path) if text is None else text
     try:
         return _compose(path, text, _FastLoader)
     except (yaml.YAMLError, RecursionError):

@@ -5,7 +5,6 @@ level `off`), and the file starts with the schema line editors validate against.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import yaml
@@ -32,9 +31,3 @@ def manifest_text(data: dict[str, Any], header: str) -> str:
 def stack_config_text(config: dict[str, Any], header: str) -> str:
     comment = "".join(f"# {line}\n" for line in header.splitlines())
     return f"{comment}{dump({'config': config})}"
-
-
-def write(path: str, text: str) -> None:
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)

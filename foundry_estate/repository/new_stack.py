@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from foundry_estate.atomic_write import write_whole
+from foundry_estate.files import write_files
 from foundry_estate.errors import KitError, Position, Problem
 from foundry_estate.guardrails.environment import ENVIRONMENT_KEY, stack_environment
 from foundry_estate.manifest.loader import dump_stack_config, load, load_stack_config
@@ -136,9 +136,12 @@ def create(root: str, name: str, source_name: str | None = None, environment: st
               if key not in (CONFIG_KEY, ENVIRONMENT_KEY, DEPLOY_ORDER_KEY) and not (isinstance(value, dict) and "secure" in value)}
     config[ENVIRONMENT_KEY] = new_environment
     config[DEPLOY_ORDER_KEY] = order if order is not None else max((order_of(stack) for stack in stacks.values()), default=0) + 1
-    write_whole(manifest_file, manifest_text)
-    write_whole(config_file, dump_stack_config(config, f"Pulumi config of stack {name} (foundry-estate stack new, from "
-                                                       f"{source.name}).\nIts manifest is stacks/{name}.yaml."))
+    write_files(root, {  # both files or neither
+        os.path.relpath(manifest_file, root): manifest_text,
+        os.path.relpath(config_file, root): dump_stack_config(
+            config, f"Pulumi config of stack {name} (foundry-estate stack new, from {source.name}).\n"
+                    f"Its manifest is stacks/{name}.yaml."),
+    })
     return [display(manifest_file), display(config_file)]
 
 

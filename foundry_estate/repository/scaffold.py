@@ -22,7 +22,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 from foundry_estate import __version__
-from foundry_estate.atomic_write import write_whole
+from foundry_estate.files import write_files
 from foundry_estate.errors import KitError, Problem
 from foundry_estate.project.stacks import display
 from foundry_estate.shipped import POLICY, SCHEMAS
@@ -124,7 +124,6 @@ def init(directory: str, project: str | None = None) -> list[str]:
     if existing:
         raise KitError([Problem.at(display(os.path.join(directory, path)), "already exists: init writes a new "
                                    "project and overwrites nothing (use an empty directory)") for path in existing])
-    for path, text in rendered.items():
-        write_whole(os.path.join(directory, path), text)
-    write_whole(os.path.join(directory, RECORD), record_text(Record(__version__, name, recorded(rendered))))
+    os.makedirs(directory, exist_ok=True)
+    write_files(directory, {**rendered, RECORD: record_text(Record(__version__, name, recorded(rendered)))})
     return sorted(rendered)

@@ -26,7 +26,7 @@ import tempfile
 from dataclasses import dataclass
 
 from foundry_estate import __version__
-from foundry_estate.atomic_write import write_whole
+from foundry_estate.files import write_files
 from foundry_estate.errors import KitError, Position, Problem
 from foundry_estate.repository.scaffold import RECORD, Record, read_record, record_text, recorded, render
 from foundry_estate.project.stacks import display, project_of, Stack
@@ -102,13 +102,9 @@ def upgrade(root: str, dry_run: bool = False) -> tuple[Record | None, Record, li
         elif text is not None and text != current:
             writes[path] = text
     record = Record(__version__, name, bases)
-    if not dry_run:
-        for path, text in writes.items():
-            write_whole(os.path.join(root, path), text)
-        for outcome in outcomes:
-            if outcome.action == REMOVED and os.path.exists(os.path.join(root, outcome.path)):
-                os.unlink(os.path.join(root, outcome.path))
-        write_whole(os.path.join(root, RECORD), record_text(record))
+    if not dry_run:  # every file, the removals and the record together, or nothing
+        write_files(root, {**writes, RECORD: record_text(record)}, replace=True,
+                    remove=tuple(outcome.path for outcome in outcomes if outcome.action == REMOVED))
     return old, record, outcomes
 
 

@@ -29,7 +29,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("catalog",),  # the model catalog, instance types, Azure's limits
     ("manifest",),  # the only YAML reader, documents with positions, the schema, the typed manifest
     ("azure",),  # what the kit knows about Azure: resource types, key inputs, filters, Azure's lists
-    ("errors", "words", "shipped", "paths", "atomic_write", "gc_tuning", "pulumi_sdk", "foundry_estate"),  # the ground
+    ("files",),  # files written whole, a command's files together (temporary files, a journal)
+    ("errors", "words", "shipped", "paths", "gc_tuning", "pulumi_sdk", "foundry_estate"),  # the ground
 )
 LAYER = {stage: index for index, layer in enumerate(LAYERS) for stage in layer}
 

@@ -13,14 +13,16 @@ import sys
 from foundry_estate.cli import live_options
 from foundry_estate.project.stacks import project_root
 from foundry_estate.errors import KitError, Problem
+from foundry_estate.cli.writing import writable
+from foundry_estate.files import write_files
 from foundry_estate.guardrails import stack_environment
 from foundry_estate.live.estate import read_backs, read_estate
 from foundry_estate.project.adopted import snapshot_path, snapshot_text
 from foundry_estate.live.to_manifest import to_manifest
 from foundry_estate.manifest import writer
-from foundry_estate.manifest.loader import load_stack_config
+from foundry_estate.manifest.loader import load, load_stack_config
 from foundry_estate.project.stacks import ADOPT_KEY, STACK_DIR, SUBSCRIPTION_KEY, Stack, display, program_config
-from foundry_estate.validate import load_manifest
+from foundry_estate.validate import load_manifest, validate
 from foundry_estate.words import plural
 
 STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")  # what Pulumi accepts as a stack name
@@ -45,10 +47,11 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if not STACK_NAME.match(args.stack):
         raise KitError([Problem.at(".", f"--stack {args.stack}: a stack name is letters, digits, '_', '.' or '-'")])
-    root = project_root()
+    root = writable(project_root())
     manifest = os.path.join(root, STACK_DIR, f"{args.stack}.yaml")
     config = os.path.join(root, STACK_DIR, f"Pulumi.{args.stack}.yaml")
-    if os.path.exists(manifest) and not args.force:
+    replacing = os.path.exists(manifest)
+    if replacing and not args.force:
         raise KitError([Problem.at(display(manifest), "exists: import writes a new manifest; pass --force to replace it "
                                                       "(review the difference with git diff)")])
     stack = Stack(args.stack, display(config) if os.path.exists(config) else "", display(manifest))
@@ -57,29 +60,45 @@ def run(args: argparse.Namespace) -> int:
     imported = to_manifest(estate)
     header = (f"Imported by `foundry-estate import` from resource group {estate.resource_group} "
               f"(subscription {estate.subscription}).\nReview it; what it could not express was listed on stderr.")
-    writer.write(manifest, writer.manifest_text(imported.data, header))
-    print(f"wrote {display(manifest)}: {_counts(imported.data)}")
     snapshot = snapshot_path(manifest)
-    writer.write(snapshot, snapshot_text(read_backs(estate), f"resource group {estate.resource_group}"))
-    print(f"wrote {display(snapshot)}: what Azure holds, as pulumi-azure-native reads it back (plan compares with it)")
+    files = {os.path.relpath(manifest, root): writer.manifest_text(imported.data, header),
+             os.path.relpath(snapshot, root): snapshot_text(read_backs(estate), f"resource group {estate.resource_group}")}
     if not os.path.exists(config):
         settings = {SUBSCRIPTION_KEY: estate.subscription, ADOPT_KEY: True}
         if "location" in imported.data:
             settings = {"azure-native:location": imported.data["location"], **settings}
-        writer.write(config, writer.stack_config_text(settings, (
+        files[os.path.relpath(config, root)] = writer.stack_config_text(settings, (
             f"Pulumi config of stack {args.stack}, written by `foundry-estate import`.\n"
             f"{ADOPT_KEY}: the first `pulumi up` imports the existing resources instead of creating them;\n"
-            "remove it after that `pulumi up` (README, Adopting an existing estate).")))
+            "remove it after that `pulumi up` (README, Adopting an existing estate)."))
+    invalid = _problems(display(manifest), files[os.path.relpath(manifest, root)])
+    if invalid and replacing:  # the manifest in place stays until the imported one is valid
+        raise KitError([*invalid.problems, Problem.at(display(manifest), "the imported manifest is not valid (the "
+                                                      "problems that follow): the manifest in place was left as it was")])
+    write_files(root, files, replace=True)  # a manifest in place was refused above without --force
+    print(f"wrote {display(manifest)}: {_counts(imported.data)}")
+    print(f"wrote {display(snapshot)}: what Azure holds, as pulumi-azure-native reads it back (plan compares with it)")
+    if os.path.relpath(config, root) in files:
         print(f"wrote {display(config)} ({ADOPT_KEY}: true)")
     elif load_stack_config(config).get(ADOPT_KEY) is not True:
         print(f"{display(config)} exists and is left alone: add `{ADOPT_KEY}: true` under config before the first "
               "`pulumi up`, so that Pulumi imports the existing resources instead of creating them", file=sys.stderr)
     for note in imported.notes:
         print(f"not expressed in the manifest: {note}", file=sys.stderr)
-    load_manifest(display(manifest))  # the schema, cross-checks and catalog: a KitError (exit 1) if not valid
+    if invalid:
+        raise invalid  # written for the user to mend (nothing was in its place)
     _guardrails(Stack(args.stack, display(config), display(manifest)))
     print(f"next: foundry-estate plan --stack {args.stack} (what the first `pulumi up` imports, and what it then updates)")
     return 0
+
+
+def _problems(path: str, text: str) -> KitError | None:
+    """The schema, cross-checks and catalog on the text about to be written at `path`."""
+    try:
+        validate(load(path, text))
+    except KitError as error:
+        return error
+    return None
 
 
 def _counts(data: dict) -> str:

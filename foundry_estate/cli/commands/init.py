@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from foundry_estate.cli.writing import writable
 from foundry_estate.repository.scaffold import init
 
 
@@ -19,7 +20,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    written = init(args.directory, args.project)
+    written = init(writable(args.directory), args.project)
     where = os.path.relpath(args.directory)
     print(f"wrote {len(written)} files into {where}: {', '.join(written)}")
     print(f"next: cd {where} && make plan    (then: git init, commit, push; see README.md)")

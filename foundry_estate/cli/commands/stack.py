@@ -18,6 +18,7 @@ from foundry_estate.project.stacks import deploy_order, discover
 from foundry_estate.validate import load_manifest
 from foundry_estate.errors import KitError
 from foundry_estate.words import inert_json, one_line
+from foundry_estate.cli.writing import writable
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -52,7 +53,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    manifest, config = create(project_root(), args.name, args.source, args.environment, args.order)
+    manifest, config = create(writable(project_root()), args.name, args.source, args.environment, args.order)
     print(f"wrote {manifest} and {config}")
     try:
         result = FileResult(manifest, list(load_manifest(manifest, environment=environment_of(manifest)).warnings))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from foundry_estate.cli.writing import writable
 from foundry_estate.project.stacks import project_root
 from foundry_estate.repository.upgrade import NEW_SUFFIX, UNCHANGED, upgrade
 
@@ -21,7 +22,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    old, new, outcomes = upgrade(project_root(), dry_run=args.dry_run)
+    old, new, outcomes = upgrade(writable(project_root()), dry_run=args.dry_run)
     changed = [outcome for outcome in outcomes if outcome.action not in UNCHANGED]
     origin = f"foundry-estate {old.version}" if old else "files without a record of what init wrote"
     verb = "would take" if args.dry_run else "took"

@@ -20,6 +20,7 @@ from foundry_estate.preview.plan import plan_stack
 from foundry_estate.preview.summary import summarize
 from foundry_estate.project.stacks import Stack, program_config
 from support import arm_spec
+from support.kill_writes import assert_whole_and_together, snapshot, stopped_runs
 from support.fake_arm import SUBSCRIPTION, FakeArm, account, blocklist_item, child, deployment
 
 EXAMPLES = os.path.join(os.path.dirname(arm_spec.SPEC), "examples")
@@ -237,3 +238,34 @@ def test_plan_of_an_adopted_stack_says_each_difference_from_azure_and_refuses_a_
     err = capsys.readouterr().err
     assert "account aif-contoso-weu: location: 'westeurope' in Azure → 'northeurope' in the manifest: azure-native would " \
            "replace it for that, and previously-imported resources that still specify an ID may not be replaced" in err
+
+
+def test_import_force_replaces_the_manifest_only_with_a_valid_one(fake_arm, project, capsys) -> None:
+    account_entry = account(fake_arm, GROUP, "aif-contoso-eus2")
+    deployment(account_entry, "mystery", ("xAI", "grok-4", "1"), capacity=0)  # Azure holds what no manifest may say
+    (project / "stacks").mkdir()
+    (project / "stacks" / "estate.yaml").write_text("version: 1\n")
+    argv = ["import", "--resource-group", GROUP, "--stack", "estate", "--subscription", SUBSCRIPTION, "--force"]
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["stacks/estate.yaml:1:1: the imported manifest is not valid (the problems that follow): the "
+                   "manifest in place was left as it was",
+                   "stacks/estate.yaml:20:19: accounts.aif-contoso-eus2.deployments.mystery.capacity: 0 is less than "
+                   "the minimum of 1"]
+    assert (project / "stacks" / "estate.yaml").read_text() == "version: 1\n"
+    assert sorted(os.listdir(project / "stacks")) == ["estate.yaml"]
+
+
+@pytest.mark.slow  # some 20 imports; stack new is stopped at every step in the fast tier (test_whole_writes)
+@pytest.mark.parametrize("mode", ["kill", "full"])
+def test_import_force_stopped_at_any_step_leaves_the_old_manifest_or_both_new_files(fake_arm, project, mode) -> None:
+    contoso(fake_arm)
+    fake_arm.max_requests = 13 * 30  # 12 runs of the import, each reading the estate once
+    (project / "stacks").mkdir()
+    (project / "stacks" / "estate.yaml").write_text("version: 1\n")
+    old = snapshot(str(project))
+    # stack new is stopped at every step (tests/acceptance/test_whole_writes.py); import at 10 of them
+    runs = stopped_runs(["import", "--resource-group", GROUP, "--stack", "estate", "--subscription", SUBSCRIPTION,
+                         "--force"], project, mode, sample=10 if mode == "kill" else 0)
+    assert_whole_and_together(runs, old, mode)
+    assert {"stacks/estate.yaml", "stacks/Pulumi.estate.yaml"} <= set(runs[-1]["after"])
