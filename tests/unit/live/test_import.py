@@ -256,9 +256,9 @@ def test_import_force_replaces_the_manifest_only_with_a_valid_one(fake_arm, proj
     assert sorted(os.listdir(project / "stacks")) == ["estate.yaml"]
 
 
-@pytest.mark.slow  # some 20 imports; stack new is stopped at every step in the fast tier (test_whole_writes)
+@pytest.mark.slow  # some 12 imports; stack new is stopped at every step in the fast tier (test_whole_writes)
 @pytest.mark.parametrize("mode", ["kill", "full"])
-def test_import_force_stopped_at_any_step_leaves_the_old_manifest_or_both_new_files(fake_arm, project, mode) -> None:
+def test_import_force_stopped_at_any_step_leaves_the_old_manifest_or_every_new_file(fake_arm, project, mode) -> None:
     contoso(fake_arm)
     fake_arm.max_requests = 13 * 30  # 12 runs of the import, each reading the estate once
     (project / "stacks").mkdir()
