@@ -46,7 +46,7 @@ def where_to_report() -> str:
         urls = metadata.metadata(KIT).get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
         urls = []
-    labelled = {}
+    labelled: dict[str, str] = {}
     for entry in urls:
         label, _, url = entry.partition(",")
         labelled.setdefault(label.strip().lower(), url.strip())
