@@ -7,9 +7,15 @@ account they belong to, with the stack outputs and the manifest's quota use.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from foundry_estate.azure.resource_types import ACCOUNT, DEPLOYMENT
+from foundry_estate.catalog.billed import from_inputs, usage_of
+from foundry_estate.catalog.estimate import StackCost, estimate
+from foundry_estate.catalog.prices import PriceTable, project_prices
+from foundry_estate.manifest.model import Manifest
 from foundry_estate.preview.engine import Graph, Registration, run_program
 from foundry_estate.errors import Problem
 from foundry_estate.azure import describe
@@ -18,7 +24,7 @@ from foundry_estate.preview.adoption import Adopted, adopted, refuse_replacement
 from foundry_estate.project.adopted import load_snapshot, snapshot_path
 from foundry_estate.guardrails import stack_environment
 from foundry_estate.validate.quota import CoreUse, QuotaUse, core_use, quota_use
-from foundry_estate.project.stacks import Stack, program_config, project_of
+from foundry_estate.project.stacks import Stack, find_root, program_config, project_of
 from foundry_estate.validate import Validated, load_manifest
 
 ACCOUNT_COMPONENT = "foundry-kit:index:FoundryAccount"
@@ -60,6 +66,7 @@ class Plan:
     # Azure held when adopted (`snapshot`, stacks/<stack>.azure.json); empty without one.
     adoption: dict[str, Adopted] = field(default_factory=dict)
     snapshot: str | None = None
+    cost: StackCost | None = None  # its monthly estimate at list price (catalog/estimate.py)
 
     def by_urn(self) -> dict[str, PlannedResource]:
         return {r.urn: r for r in self.resources}
@@ -92,6 +99,7 @@ def plan_stack(stack: Stack) -> Plan:
     keys = {**{account.name: account.key for account in validated.manifest.accounts},
             **{hub.name: hub.key for hub in validated.manifest.hubs}}
     adoption, snapshot = adoption_of(stack.manifest_file, resources, keys)
+    prices = project_prices(find_root(os.path.dirname(os.path.abspath(stack.manifest_file))))
     return Plan(
         stack=stack.name,
         manifest=stack.manifest_file,
@@ -105,6 +113,7 @@ def plan_stack(stack: Stack) -> Plan:
         environment=environment_of(stack),
         adoption=adoption,
         snapshot=snapshot,
+        cost=stack_cost(stack.name, resources, validated.manifest, prices),
     )
 
 
@@ -132,6 +141,16 @@ def manifest_place(resource: PlannedResource, keys: dict[str, str]) -> tuple[str
         return (*account, "deployments", name)
     return {types.PROJECT: (*account, "projects", name), types.RAI_POLICY: ("contentFilters", name),
             types.BLOCKLIST: ("blocklists", name)}.get(resource.type, account)
+
+
+def stack_cost(stack: str, resources: tuple[PlannedResource, ...], manifest: Manifest, prices: PriceTable) -> StackCost:
+    """What the registered resources cost a month at list price: each model deployment in its
+    account's region, each managed online deployment in its own, with the usage the manifest declares."""
+    regions = {r.azure_name: r.inputs.get("location") for r in resources if r.type == ACCOUNT}
+    usage = usage_of(manifest)
+    billed = (from_inputs(r.type, r.inputs, regions.get(r.account) if r.type == DEPLOYMENT else None, r.urn, usage)
+              for r in resources)
+    return estimate(stack, (item for item in billed if item is not None), prices)
 
 
 def _account_of(resource: Registration, by_urn: dict[str, Registration]) -> str | None:

@@ -26,6 +26,14 @@ class ModelProviderData:
 
 
 @dataclass(frozen=True)
+class TokenUsage:
+    """What a token-priced deployment is expected to serve in a month (`usage`), for `foundry-estate cost`."""
+
+    input_tokens: int
+    output_tokens: int
+
+
+@dataclass(frozen=True)
 class Deployment:
     name: str
     model: Model
@@ -36,6 +44,7 @@ class Deployment:
     spillover: str | None
     model_provider_data: ModelProviderData | None = None  # Anthropic models only
     tags: Tags | None = None  # its own tags; None: its account's
+    usage: TokenUsage | None = None  # expected tokens a month (cost estimates only; never sent to Azure)
 
 
 @dataclass(frozen=True)
@@ -169,6 +178,7 @@ def _deployment(name: str, spec: Mapping[str, Any]) -> Deployment:
         spillover=spec.get("spillover"),
         model_provider_data=_model_provider_data(spec.get("modelProviderData")),
         tags=own_tags(spec),
+        usage=TokenUsage(spec["usage"]["inputTokensPerMonth"], spec["usage"]["outputTokensPerMonth"]) if "usage" in spec else None,
     )
 
 

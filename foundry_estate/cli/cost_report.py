@@ -1,0 +1,128 @@
+"""Monthly cost estimates for people (text, markdown for a pull request) and programs (JSON).
+
+Every figure is traceable: each line shows its arithmetic (quantity x unit price x hours, or
+tokens x price per million) and the price's source (the Retail Prices API meter, or the page).
+Totals say what they leave out: unknown prices, and token-priced deployments without `usage`.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, Callable, TextIO
+
+from foundry_estate.catalog.estimate import HOURS_PER_MONTH, TOKENS, CostLine, StackCost, cents, dollars, rate
+from foundry_estate.words import plural
+
+BASIS = f"list prices in USD; {HOURS_PER_MONTH} hours a month, Azure's convention"
+
+
+def arithmetic(line: CostLine) -> str:
+    """How the line's monthly figure is made, in one phrase."""
+    if line.unknown:
+        return f"unknown: {line.unknown}"
+    if line.billed.kind == TOKENS:
+        assert line.input_per_million is not None and line.output_per_million is not None
+        prices = f"{rate(line.input_per_million)} in, {rate(line.output_per_million)} out per 1M tokens"
+        usage = line.billed.usage
+        if usage is None:
+            return f"{prices} (no usage declared, so no monthly figure)"
+        return (f"{_millions(usage.input_tokens)} in x {rate(line.input_per_million)} + "
+                f"{_millions(usage.output_tokens)} out x {rate(line.output_per_million)} per 1M tokens")
+    assert line.unit_price is not None
+    return f"{line.billed.quantity} {line.unit}{'s' if line.billed.quantity != 1 else ''} x {rate(line.unit_price)}/hour x {line.hours_per_month} hours"
+
+
+def _millions(tokens: int) -> str:
+    value = Decimal(tokens) / Decimal(1_000_000)
+    return f"{format(value.normalize(), 'f')}M"
+
+
+def left_out(cost: StackCost) -> str:
+    """What the total does not include, or ""."""
+    parts = []
+    if cost.unknown:
+        parts.append(f"{plural(len(cost.unknown), 'unknown price')}")
+    if cost.usage_undeclared:
+        parts.append(f"{plural(len(cost.usage_undeclared), 'token-priced deployment')} without declared usage")
+    return f"leaves out {' and '.join(parts)}" if parts else ""
+
+
+def total_sentence(cost: StackCost) -> str:
+    omitted = left_out(cost)
+    return f"{dollars(cost.monthly)} a month" + (f" ({omitted})" if omitted else "")
+
+
+def text(costs: list[StackCost], out: TextIO) -> None:
+    print(f"Monthly cost estimate ({BASIS})", file=out)
+    for cost in costs:
+        print(f"Stack {cost.stack}: {total_sentence(cost)}", file=out)
+        width = max((len(line.resource) for line in cost.lines), default=0)
+        for line in cost.lines:
+            figure = dollars(line.monthly) if line.monthly is not None else "-"
+            print(f"  {line.resource:<{width}}  {figure:>12}  {arithmetic(line)}", file=out)
+            if line.source:
+                print(f"  {'':<{width}}  {'':>12}  source: {line.source}", file=out)
+        print(file=out)
+
+
+def markdown(costs: list[StackCost], out: TextIO) -> None:
+    print("### Monthly cost estimate\n", file=out)
+    print("| Stack | Monthly | Left out |\n|---|---:|---|", file=out)
+    for cost in costs:
+        print(f"| {cost.stack} | {dollars(cost.monthly)} | {left_out(cost).removeprefix('leaves out ') or '-'} |", file=out)
+    print(f"\n{BASIS[0].upper()}{BASIS[1:]}.", file=out)
+    for cost in costs:
+        print(f"\n#### {cost.stack}\n", file=out)
+        print(markdown_lines(cost.lines), file=out)
+
+
+def markdown_lines(lines: tuple[CostLine, ...] | list[CostLine]) -> str:
+    """A table of lines, then the sources they cite, numbered."""
+    sources: list[str] = []
+    rows = ["| Resource | Monthly | How | Source |", "|---|---:|---|---|"]
+    for line in lines:
+        refs = []
+        for price in line.prices:
+            if price.source not in sources:
+                sources.append(price.source)
+            refs.append(f"[{sources.index(price.source) + 1}]")
+        figure = dollars(line.monthly) if line.monthly is not None else "-"
+        rows.append(f"| `{line.resource}` | {figure} | {_cell(arithmetic(line))} | {' '.join(refs) or '-'} |")
+    notes = [f"{index}. {_cell(source)}" for index, source in enumerate(sources, 1)]
+    return "\n".join(rows) + ("\n\nSources:\n\n" + "\n".join(notes) if notes else "")
+
+
+def _cell(value: str) -> str:
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+def money(amount: Decimal | None) -> float | None:
+    return float(cents(amount)) if amount is not None else None
+
+
+def line_record(line: CostLine) -> dict[str, Any]:
+    return {
+        "resource": line.resource,
+        "quantity": line.billed.quantity if line.billed.kind != TOKENS else None,
+        "unitPrice": float(line.unit_price) if line.unit_price is not None else None,
+        "unit": line.unit,
+        "hoursPerMonth": line.hours_per_month,
+        "monthly": money(line.monthly),
+        "inputPerMillion": float(line.input_per_million) if line.input_per_million is not None else None,
+        "outputPerMillion": float(line.output_per_million) if line.output_per_million is not None else None,
+        "source": line.source if not line.unknown else None,
+    }
+
+
+def cost_record(cost: StackCost) -> dict[str, Any]:
+    return {"stack": cost.stack, "currency": cost.currency, "monthly": money(cost.monthly),
+            "lines": [line_record(line) for line in cost.lines]}
+
+
+def as_json(costs: list[StackCost], out: TextIO) -> None:
+    json.dump({"stacks": [cost_record(cost) for cost in costs]}, out, indent=2, sort_keys=True)
+    out.write("\n")
+
+
+REPORTERS: dict[str, Callable[[list[StackCost], TextIO], None]] = {"text": text, "json": as_json, "markdown": markdown}
