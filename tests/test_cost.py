@@ -203,3 +203,43 @@ def test_meter_fields_are_kept() -> None:
     assert any(p.meter == Meter("6dcdbfc4-1d28-5883-84c2-dcdb88e21b56", "Azure OpenAI", "Provisioned Managed Global",
                                 "Provisioned Managed Global Unit", "1/Hour", 1.0) and p.region == "eastus2"
                and p.sku == "GlobalProvisionedManaged" for p in table.prices)
+
+
+def test_the_diff_delta_is_the_cost_of_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """Five more PTUs (+5 x $1 x 730) and declared usage on a token-priced deployment (+$2,200) are the
+    stack's delta, line by line; a renamed PTU deployment bills under both names while both exist."""
+    from test_diff import _project, edit
+
+    root = _project(tmp_path)
+    monkeypatch.chdir(root)
+    edit(root, "prod.yaml", "sku: GlobalProvisionedManaged\n        capacity: 15\n", "sku: GlobalProvisionedManaged\n        capacity: 20\n")
+    edit(root, "prod.yaml", "        capacity: 200\n        contentFilter: strict\n",
+         "        capacity: 200\n        contentFilter: strict\n"
+         "        usage: {inputTokensPerMonth: 200000000, outputTokensPerMonth: 40000000}\n")
+    assert cli.main(["diff", "--base", "HEAD", "--stack", "prod", "--format", "json"]) == 2  # changes
+    prod = json.loads(capsys.readouterr().out)["stacks"][0]
+    assert prod["monthlyCost"] == {"base": 10950.0, "head": 16800.0, "delta": 5850.0}
+    assert [(c["resource"], c["base"], c["head"], c["delta"], c["renamed"]) for c in prod["costChanges"]] == [
+        ("aif-contoso-prod-eus2/chat-default", 10950.0, 14600.0, 3650.0, False),
+        ("aif-contoso-prod-eus2/grok-4", None, 2200.0, None, False)]  # no monthly figure before: per use
+    assert cli.main(["diff", "--base", "HEAD", "--stack", "prod"]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == ("  Monthly cost at list price: $10,950.00 -> $16,800.00 a month (+$5,850.00; some changed lines have no "
+                      "monthly figure), leaves out 6 unknown prices and 2 token-priced deployments without declared usage")
+    assert out[2] == "      +$3,650.00  aif-contoso-prod-eus2/chat-default: $10,950.00 -> $14,600.00 (20 PTUs x $1/hour x 730 hours)"
+
+
+def test_a_renamed_ptu_deployment_bills_under_both_names_while_both_exist(tmp_path: Path, monkeypatch, capsys) -> None:
+    from test_diff import _project, edit
+
+    root = _project(tmp_path)
+    monkeypatch.chdir(root)
+    edit(root, "prod.yaml", "      chat-default:\n        model: {format: OpenAI, name: gpt-5.1, version: \"2025-11-13\"}\n"
+                            "        sku: GlobalProvisionedManaged",
+         "      chat-ptu:\n        model: {format: OpenAI, name: gpt-5.1, version: \"2025-11-13\"}\n        sku: GlobalProvisionedManaged")
+    assert cli.main(["diff", "--base", "HEAD", "--stack", "prod", "--format", "json"]) == 2  # changes
+    prod = json.loads(capsys.readouterr().out)["stacks"][0]
+    assert prod["monthlyCost"] == {"base": 10950.0, "head": 10950.0, "delta": 0.0}
+    assert [(c["resource"], c["base"], c["head"], c["delta"], c["renamed"]) for c in prod["costChanges"]] == [
+        ("aif-contoso-prod-eus2/chat-default", 10950.0, None, -10950.0, True),
+        ("aif-contoso-prod-eus2/chat-ptu", None, 10950.0, 10950.0, True)]

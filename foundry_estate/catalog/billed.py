@@ -30,10 +30,11 @@ def from_manifest(manifest: Manifest) -> Iterator[Billed]:
     for hub in manifest.hubs:
         for project in hub.projects:
             for endpoint in project.online_endpoints:
-                for d in endpoint.deployments:
-                    where = ("hubs", hub.key, "projects", project.name, "onlineEndpoints", endpoint.name, "deployments", d.name)
-                    yield Billed(f"{project.name}/{endpoint.name}/{d.name}", INSTANCES, hub.location, d.instance_count,
-                                 instance_type=d.instance_type, where=where)
+                for online in endpoint.deployments:
+                    where = ("hubs", hub.key, "projects", project.name, "onlineEndpoints", endpoint.name, "deployments",
+                             online.name)
+                    yield Billed(f"{project.name}/{endpoint.name}/{online.name}", INSTANCES, hub.location,
+                                 online.instance_count, instance_type=online.instance_type, where=where)
 
 
 def usage_of(manifest: Manifest) -> dict[str, Usage]:

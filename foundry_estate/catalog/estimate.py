@@ -137,10 +137,10 @@ def _tokens(item: Billed, table: PriceTable) -> CostLine:
     missing = [word for word, kind in (("input", INPUT_TOKENS), ("output", OUTPUT_TOKENS)) if found[kind] is None]
     unknown = f"no {' or '.join(missing)} token price for {item.format} {item.model} {item.sku} in {item.region}" if missing else ""
     monthly = None
-    if item.usage is not None and not missing:
-        monthly = (item.usage.input_tokens * rates[INPUT_TOKENS] + item.usage.output_tokens * rates[OUTPUT_TOKENS]) \
-            / Decimal(1_000_000)
-    return CostLine(item, None, "1M tokens", None, monthly, rates[INPUT_TOKENS], rates[OUTPUT_TOKENS], known, unknown)
+    price_in, price_out = rates[INPUT_TOKENS], rates[OUTPUT_TOKENS]
+    if item.usage is not None and price_in is not None and price_out is not None:
+        monthly = (item.usage.input_tokens * price_in + item.usage.output_tokens * price_out) / Decimal(1_000_000)
+    return CostLine(item, None, "1M tokens", None, monthly, price_in, price_out, known, unknown)
 
 
 def cents(amount: Decimal) -> Decimal:

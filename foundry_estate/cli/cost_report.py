@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Callable, TextIO
 
 from foundry_estate.catalog.estimate import HOURS_PER_MONTH, TOKENS, CostLine, StackCost, cents, dollars, rate
+from foundry_estate.preview.cost_change import CostChange, LineChange
 from foundry_estate.words import plural
 
 BASIS = f"list prices in USD; {HOURS_PER_MONTH} hours a month, Azure's convention"
@@ -126,3 +127,84 @@ def as_json(costs: list[StackCost], out: TextIO) -> None:
 
 
 REPORTERS: dict[str, Callable[[list[StackCost], TextIO], None]] = {"text": text, "json": as_json, "markdown": markdown}
+
+
+# --- what a change costs (the diff's cost lines) ---------------------------------------------
+
+def change_headline(change: CostChange) -> str:
+    """`$13,150.00 -> $14,610.00 a month (+$1,460.00)`, and what the figures leave out."""
+    before = dollars(change.base.monthly) if change.base else "$0.00 (new stack)"
+    after = dollars(change.head.monthly) if change.head else "$0.00"
+    omitted = left_out(change.head) if change.head else ""
+    note = "; some changed lines have no monthly figure" if change.partial else ""
+    return f"{before} -> {after} a month ({dollars(change.delta, signed=True)}{note})" + (f", {omitted}" if omitted else "")
+
+
+def _side(line: CostLine | None) -> str:
+    if line is None:
+        return "none"
+    return dollars(line.monthly) if line.monthly is not None else ("unknown" if line.unknown else "per use")
+
+
+def _how(change: LineChange) -> str:
+    line = change.line
+    how = "removed" if change.head is None else arithmetic(line)
+    return how + ("; renamed: both bill while both exist" if change.renamed else "")
+
+
+def change_text(change: CostChange, out: TextIO) -> None:
+    if change.base is None and change.head is None:  # unchanged inputs: neither side was planned
+        return
+    if not change.lines and change.base is not None and change.head is not None and change.delta == 0:
+        print(f"  Monthly cost at list price: unchanged at {dollars(change.head.monthly)}", file=out)
+        return
+    print(f"  Monthly cost at list price: {change_headline(change)}", file=out)
+    for line in change.lines:
+        delta = dollars(line.delta, signed=True) if line.delta is not None else "?"
+        print(f"    {delta:>12}  {line.resource}: {_side(line.base)} -> {_side(line.head)} ({_how(line)})", file=out)
+        if line.line.source:
+            print(f"    {'':>12}  source: {line.line.source}", file=out)
+
+
+def change_markdown_summary(changes: list[CostChange], out: TextIO) -> None:
+    """The monthly delta first (as Infracost's comment leads with it), one row per stack."""
+    total = sum((change.delta for change in changes), Decimal(0))
+    partial = " (some changed resources have no monthly figure: an unknown price, or no declared usage)" \
+        if any(change.partial for change in changes) else ""
+    print(f"**Monthly cost at list price: {dollars(total, signed=True)}**{partial}\n", file=out)
+    print("| stack | monthly before | after | change |\n|---|---:|---:|---:|", file=out)
+    for change in changes:
+        before = dollars(change.base.monthly) if change.base else "new"
+        after = dollars(change.head.monthly) if change.head else "$0.00"
+        print(f"| {change.stack} | {before} | {after} | {dollars(change.delta, signed=True)} |", file=out)
+    print(file=out)
+
+
+def change_markdown_detail(change: CostChange, out: TextIO) -> None:
+    if not change.lines:
+        return
+    print(f"\n**Monthly cost: {_cell(change_headline(change))}**\n", file=out)
+    sources: list[str] = []
+    print("| Resource | Before | After | Change | How | Source |\n|---|---:|---:|---:|---|---|", file=out)
+    for line in change.lines:
+        refs = []
+        for price in line.line.prices:
+            if price.source not in sources:
+                sources.append(price.source)
+            refs.append(f"[{sources.index(price.source) + 1}]")
+        delta = dollars(line.delta, signed=True) if line.delta is not None else "?"
+        print(f"| `{line.resource}` | {_side(line.base)} | {_side(line.head)} | {delta} | {_cell(_how(line))} | "
+              f"{' '.join(refs) or '-'} |", file=out)
+    if sources:
+        print("\nSources:\n\n" + "\n".join(f"{index}. {_cell(source)}" for index, source in enumerate(sources, 1)), file=out)
+
+
+def change_record(change: CostChange) -> dict[str, Any]:
+    return {
+        "monthlyCost": {"base": money(change.base.monthly) if change.base else None,
+                        "head": money(change.head.monthly) if change.head else None,
+                        "delta": money(change.delta)},
+        "costChanges": [{"resource": line.resource, "base": money(line.base.monthly) if line.base else None,
+                         "head": money(line.head.monthly) if line.head else None, "delta": money(line.delta),
+                         "renamed": line.renamed, "source": line.line.source} for line in change.lines],
+    }

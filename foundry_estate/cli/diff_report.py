@@ -12,9 +12,11 @@ from foundry_estate.preview.diff import (ABSENT, CREATE, DELETE, IMPORT, REPLACE
                                      StackDiff)
 from foundry_estate.preview.summary import Sentence, summarize, value
 from foundry_estate.cli import markdown as md
+from foundry_estate.cli.cost_report import change_markdown_detail, change_markdown_summary, change_record, change_text
 from foundry_estate.cli.plan_report import reading_order
 from foundry_estate.cli.report import problem_record
 from foundry_estate.errors import Problem
+from foundry_estate.preview.cost_change import cost_change
 from foundry_estate.words import inert_json, one_line, plural
 
 _ACTIONS = (CREATE, IMPORT, UPDATE, REPLACE, DELETE)
@@ -72,6 +74,7 @@ def text(diffs: list[StackDiff], base: str, out: TextIO) -> None:
 
     for diff in diffs:
         say(f"Stack {diff.stack}: {counts(diff)} (against {base})")
+        change_text(cost_change(diff), out)
         for sentence in summarize(diff):
             flags = [word for word, on in (("destructive", sentence.destructive), ("weakens a guardrail", sentence.weakens)) if on]
             say(f"  {sentence}" + (f"  [{', '.join(flags)}]" if flags else ""))
@@ -91,6 +94,7 @@ def markdown(diffs: list[StackDiff], base: str, out: TextIO) -> None:
     if not changed:
         print("No changes to any stack: nothing in Azure changes.", file=out)
         return
+    change_markdown_summary([cost_change(diff) for diff in changed], out)
     print("| stack | changes | destructive | weakens a guardrail |\n|---|---|---|---|", file=out)
     for diff in diffs:
         sentences = summarize(diff)
@@ -103,6 +107,7 @@ def markdown(diffs: list[StackDiff], base: str, out: TextIO) -> None:
             print(f"- {_marks(sentence)}**{md.text(sentence.subject)}**{accounts}: {md.text(sentence.text)}", file=out)
         for new, warning in _warnings(diff):
             print(f"- ℹ️ {'**new** ' if new else ''}{md.code(str(warning))}", file=out)
+        change_markdown_detail(cost_change(diff), out)
         ordered = _ordered(diff)
         if ordered:
             lines = [one_line(line) for change in ordered[:_DETAIL_LIMIT] for line in _detail(change)]
@@ -129,6 +134,7 @@ def as_json(diffs: list[StackDiff], base: str, out: TextIO) -> None:
             "stack": diff.stack,
             "status": diff.status,
             "counts": {a: sum(1 for c in diff.changes if c.action == a) for a in _ACTIONS},
+            **change_record(cost_change(diff)),
             "summary": [{"subject": s.subject, "accounts": list(s.accounts), "text": s.text,
                          "destructive": s.destructive, "weakens": s.weakens} for s in summarize(diff)],
             "warnings": [{**problem_record(w), "new": new} for new, w in _warnings(diff)],

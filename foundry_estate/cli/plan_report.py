@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any, TextIO
 
 from foundry_estate.azure import describe
+from foundry_estate.cli.cost_report import total_sentence
 from foundry_estate.azure import resource_types as types
 from foundry_estate.preview.adoption import IMPORT_THEN_UPDATE
 from foundry_estate.preview.plan import Plan, PlannedResource, plan_document
@@ -101,6 +102,9 @@ def text(plans: list[Plan], out: TextIO) -> None:
                 budget = cores.limit if cores.limit is not None else "no budget"
                 print(f"    {cores.location} {cores.vm_family}: {cores.requested} / {budget}  "
                       f"({', '.join(cores.deployments) or 'unused'})", file=out)
+        if plan.cost is not None:
+            print(f"  Monthly cost at list price: {total_sentence(plan.cost)}; `foundry-estate cost` lists each line and "
+                  "its price's source", file=out)
         print("  Outputs:", file=out)
         _outputs(plan.outputs, "", out)
         print(file=out)

@@ -13,7 +13,7 @@ from typing import Any
 
 from foundry_estate.azure.resource_types import ACCOUNT, DEPLOYMENT
 from foundry_estate.catalog.billed import from_inputs, usage_of
-from foundry_estate.catalog.estimate import StackCost, estimate
+from foundry_estate.catalog.estimate import StackCost, cents, estimate
 from foundry_estate.catalog.prices import PriceTable, project_prices
 from foundry_estate.manifest.model import Manifest
 from foundry_estate.preview.engine import Graph, Registration, run_program
@@ -192,4 +192,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             for q in plan.core_quotas
         ],
         "warnings": [str(w) for w in plan.warnings],
+        **({"monthlyCost": {"currency": plan.cost.currency, "monthly": float(cents(plan.cost.monthly)),
+                            "unknownPrices": len(plan.cost.unknown), "usageUndeclared": len(plan.cost.usage_undeclared)}}
+           if plan.cost is not None else {}),
     }

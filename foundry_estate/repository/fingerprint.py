@@ -2,10 +2,11 @@
 `foundry-estate diff` plans only what a change can affect.
 
 The inputs: the manifest as resolved (after `extends`, so a file it extends counts, and a
-pure reformatting does not), the stack's Pulumi config, the guardrails it is held to, and
-the project's program (its Pulumi.yaml name, which URNs carry, and the program file). The
-kit's own code and shipped data (catalog, schemas, components) are those of the installed
-kit, the same on both sides of a diff.
+pure reformatting does not), the stack's Pulumi config, the guardrails it is held to, the
+project's own price table (catalog/prices.yaml: what the stack costs), and the project's
+program (its Pulumi.yaml name, which URNs carry, and the program file). The kit's own code
+and shipped data (catalog, schemas, components) are those of the installed kit, the same on
+both sides of a diff.
 
 Two steps keep this cheap for many stacks. First git names the files that changed; a stack
 none of whose files changed, and whose manifest mentions no changed file's name (directly or
@@ -20,6 +21,7 @@ import hashlib
 import json
 import os
 
+from foundry_estate.catalog.prices import PROJECT_PRICES
 from foundry_estate.errors import KitError
 from foundry_estate.guardrails.config import GUARDRAILS_FILE
 from foundry_estate.guardrails.from_manifest import project_guardrails
@@ -46,6 +48,7 @@ def stack_inputs(stack: Stack) -> str:
         _file(project_guardrails(stack.manifest_file)),
         (project.name if project else "(no project)").encode(),
         _file(project.program if project else None),
+        _file(os.path.join(project.root, PROJECT_PRICES) if project else None),  # the project's own prices: its cost
     ):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
@@ -73,9 +76,9 @@ def own_files(root: str, stack: Stack) -> list[str]:
 
 
 def _project_changed(changed: set[str], root: str) -> bool:
-    """Whether what every stack shares changed: Pulumi.yaml, the program, the guardrails."""
+    """Whether what every stack shares changed: Pulumi.yaml, the program, the guardrails, the project's prices."""
     project = project_of(Stack("", "", os.path.join(root, "Pulumi.yaml")))
-    shared = {"Pulumi.yaml", GUARDRAILS_FILE}
+    shared = {"Pulumi.yaml", GUARDRAILS_FILE, PROJECT_PRICES}
     if project is not None:
         shared.add(os.path.relpath(project.program, root))
     return bool(changed & shared)
