@@ -248,7 +248,7 @@ TABLE: tuple[ResourceType, ...] = (
         derived_replacements(ONLINE_DEPLOYMENT),
         ArmSpec(_ML + "mfe.json", _WORKSPACE_PATH + "/onlineEndpoints/{endpointName}/deployments/{deploymentName}",
                 "#/definitions/OnlineDeploymentTrackedResource"),
-        placement=(*_IN_WORKSPACE, "endpointName")),
+        placement=(*_IN_WORKSPACE, "endpointName"), guarded=True),  # max-monthly-cost prices its instances
     # Blocklist items are listed apart (a plan counts them under their blocklist).
     ResourceType(
         BLOCKLIST_ITEM, "blocklist item", "raiBlocklistItemName", key_inputs.blocklist_item,

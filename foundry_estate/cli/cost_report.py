@@ -11,32 +11,11 @@ import json
 from decimal import Decimal
 from typing import Any, Callable, TextIO
 
-from foundry_estate.catalog.estimate import HOURS_PER_MONTH, TOKENS, CostLine, StackCost, cents, dollars, rate
+from foundry_estate.catalog.estimate import HOURS_PER_MONTH, TOKENS, CostLine, StackCost, arithmetic, cents, dollars
 from foundry_estate.preview.cost_change import CostChange, LineChange
 from foundry_estate.words import plural
 
 BASIS = f"list prices in USD; {HOURS_PER_MONTH} hours a month, Azure's convention"
-
-
-def arithmetic(line: CostLine) -> str:
-    """How the line's monthly figure is made, in one phrase."""
-    if line.unknown:
-        return f"unknown: {line.unknown}"
-    if line.billed.kind == TOKENS:
-        assert line.input_per_million is not None and line.output_per_million is not None
-        prices = f"{rate(line.input_per_million)} in, {rate(line.output_per_million)} out per 1M tokens"
-        usage = line.billed.usage
-        if usage is None:
-            return f"{prices} (no usage declared, so no monthly figure)"
-        return (f"{_millions(usage.input_tokens)} in x {rate(line.input_per_million)} + "
-                f"{_millions(usage.output_tokens)} out x {rate(line.output_per_million)} per 1M tokens")
-    assert line.unit_price is not None
-    return f"{line.billed.quantity} {line.unit}{'s' if line.billed.quantity != 1 else ''} x {rate(line.unit_price)}/hour x {line.hours_per_month} hours"
-
-
-def _millions(tokens: int) -> str:
-    value = Decimal(tokens) / Decimal(1_000_000)
-    return f"{format(value.normalize(), 'f')}M"
 
 
 def left_out(cost: StackCost) -> str:

@@ -12,12 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Union
 
-from foundry_estate.guardrails.facts import HARM_CATEGORIES, SOURCES, AccountFacts, DeploymentFacts, Facts, Ref, at_least
+from decimal import Decimal
+
+from foundry_estate.catalog.estimate import arithmetic, cost_line, dollars
+from foundry_estate.catalog.prices import shipped_prices
+from foundry_estate.guardrails.facts import HARM_CATEGORIES, SOURCES, AccountFacts, BilledFacts, DeploymentFacts, Facts, Ref, \
+    at_least
 
 if TYPE_CHECKING:
     from foundry_estate.guardrails.config import ResolvedRule
 
-Subject = Union[AccountFacts, DeploymentFacts]
+Subject = Union[AccountFacts, DeploymentFacts, BilledFacts]
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,28 @@ def required_tags(rule: "ResolvedRule", facts: Facts) -> Iterator[tuple[Subject,
             yield a, ("tags",), f"lacks the required tag{'s' if len(missing) > 1 else ''} {_listing(missing)}"
 
 
+def max_monthly_cost(rule: "ResolvedRule", facts: Facts) -> Iterator[tuple[Subject, tuple[str, ...], str]]:
+    """The stack's committed monthly cost at list price (PTU and VM hours; token use is not
+    committed, an unknown price not counted), added up deployment by deployment in name order:
+    the one that takes the total over the maximum is reported."""
+    limit = rule.parameters.get("max")
+    if limit is None:
+        return
+    table = facts.prices or shipped_prices()
+    total = Decimal(0)
+    for item in sorted(facts.billed, key=lambda b: b.billed.resource):
+        line = cost_line(item.billed, table)
+        if not line.committed or line.monthly is None:
+            continue
+        total += line.monthly
+        if total > Decimal(str(limit)):
+            yield item, item.field, (f"brings the stack's committed cost to {dollars(total)} a month at list price "
+                                     f"({arithmetic(line)} = {dollars(line.monthly)}), over the maximum of "
+                                     f"{dollars(Decimal(str(limit)))} in {rule.environment}: make it smaller, or "
+                                     "raise the maximum")
+            return
+
+
 def _undefined(name: str) -> str:
     return f"content filter '{name}' is not defined in this stack, so its settings cannot be checked"
 
@@ -199,8 +226,9 @@ CHECKS: dict[str, Check] = {
     "account-diagnostics": diagnostics,
     "account-protected": protected,
     "account-required-tags": required_tags,
+    "max-monthly-cost": max_monthly_cost,
 }
-DEPLOYMENT_CHECKS = frozenset(name for name in CHECKS if not name.startswith("account-"))
+DEPLOYMENT_CHECKS = frozenset(name for name in CHECKS if name.startswith(("deployment-", "filter-")))
 
 
 def evaluate(rules: Iterable["ResolvedRule"], facts: Facts) -> list[Violation]:

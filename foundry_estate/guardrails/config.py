@@ -122,7 +122,8 @@ def _file_problems(document: Document) -> Iterator[Problem]:
         check = spec.get("check", rule_id)
         if "scope" in spec and check not in DEPLOYMENT_CHECKS:
             path: Path = ("rules", rule_id, "scope")
-            yield document.problem(path, f"'{check}' checks accounts: scope (model formats) applies only to "
+            subject = "accounts" if check.startswith("account-") else "the whole stack"
+            yield document.problem(path, f"'{check}' checks {subject}: scope (model formats) applies only to "
                                          "deployment and content-filter rules", prefer_key=True)
 
 

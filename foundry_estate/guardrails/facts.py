@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from foundry_estate.azure.content_filters import HARM_CATEGORIES, SOURCES, strength
+from foundry_estate.catalog.estimate import INSTANCES, Billed
+from foundry_estate.catalog.prices import PriceTable
 
 
 # What Azure's built-in policies apply to a category a content filter leaves out (or to a
@@ -106,6 +108,25 @@ class AccountFacts:
 
 
 @dataclass(frozen=True)
+class BilledFacts:
+    """Something Azure bills the stack for (a model deployment, a managed online deployment)."""
+
+    ref: Ref
+    where: Any
+    billed: Billed
+    field: tuple[str, ...]  # what sets its size: capacity (PTUs) or instanceCount
+
+
+@dataclass(frozen=True)
 class Facts:
     accounts: tuple[AccountFacts, ...] = ()
     deployments: tuple[DeploymentFacts, ...] = ()
+    billed: tuple[BilledFacts, ...] = ()
+    prices: PriceTable | None = None  # what max-monthly-cost prices with (None: the kit's own table)
+
+
+def billed_facts(item: Billed) -> BilledFacts:
+    """An item as guardrail facts: named `<account>/<deployment>` (or `<project>/<endpoint>/<deployment>`)."""
+    account, _, name = item.resource.rpartition("/")
+    return BilledFacts(Ref("deployment", account, name), item.where, item,
+                       ("instanceCount",) if item.kind == INSTANCES else ("capacity",))

@@ -32,10 +32,12 @@ from typing import Any, Iterable, Mapping
 
 from foundry_estate.azure.content_filters import FILTER_WORDS, setting_of
 from foundry_estate.azure import resource_types as types
-from foundry_estate.azure.resource_types import ACCOUNT, DEPLOYMENT, DIAGNOSTIC_SETTING, GENERIC, PRIVATE_ENDPOINT, RAI_POLICY, \
-    is_deployment
+from foundry_estate.azure.resource_types import ACCOUNT, DEPLOYMENT, DIAGNOSTIC_SETTING, GENERIC, ONLINE_DEPLOYMENT, \
+    PRIVATE_ENDPOINT, RAI_POLICY, is_deployment
+from foundry_estate.catalog.billed import from_inputs
+from foundry_estate.catalog.prices import PriceTable
 from foundry_estate.words import UNKNOWN
-from foundry_estate.guardrails.facts import AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref, is_builtin
+from foundry_estate.guardrails.facts import AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref, billed_facts, is_builtin
 
 TYPES = types.GUARDED  # the types the guardrails read: `guarded` in the type table (Claude deployments are generic)
 KIT_DEPLOYMENT = "foundry-kit:index:ModelDeployment"
@@ -45,6 +47,7 @@ KIT_ACCOUNT_PARENTS = frozenset({"foundry-kit:index:FoundryAccount", "foundry-ki
                                  "foundry-kit:index:Blocklist", KIT_DEPLOYMENT})
 _ARM_DEPLOYMENT = "microsoft.cognitiveservices/accounts/deployments"
 _ACCOUNT_IN_ID = re.compile(r"/providers/Microsoft\.CognitiveServices/accounts/([^/]+)", re.IGNORECASE)
+_ONLINE_ID = re.compile(r"/workspaces/([^/]+)/onlineEndpoints/([^/]+)/deployments/([^/]+)$", re.IGNORECASE)
 _DEPLOYMENT_ID = re.compile(r"/providers/Microsoft\.CognitiveServices/accounts/[^/]+/deployments/[^/]+$", re.IGNORECASE)
 _SOURCES = {"Prompt": "prompt", "Completion": "completion"}
 _DIAGNOSTIC_DESTINATIONS = ("workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "marketplacePartnerId")
@@ -80,7 +83,7 @@ class StackResource:
         return (account, rest.rsplit("/", 1)[-1]) if rest else None
 
 
-def engine_facts(resources: Iterable[StackResource]) -> Facts:
+def engine_facts(resources: Iterable[StackResource], prices: PriceTable | None = None) -> Facts:
     found = [_typed(r) for r in resources if r.type in TYPES]
     accounts = {r.urn: r for r in found if r.type == ACCOUNT}
     account_names = {urn: _azure_name(r) for urn, r in accounts.items()}
@@ -139,7 +142,35 @@ def engine_facts(resources: Iterable[StackResource]) -> Facts:
             version_upgrade=_text(properties.get("versionUpgradeOption"), "OnceNewDefaultVersionAvailable"),  # Azure's default
             content_filter=_content_filter(policy_name, _policy(policies, account, policy_name))))
 
-    return Facts(tuple(sorted(account_facts, key=lambda a: a.ref)), tuple(sorted(deployment_facts, key=lambda d: d.ref)))
+    regions = {account_names[urn]: r.props.get("location") for urn, r in accounts.items()}
+    billed = []
+    for r in found:
+        if r.type == DEPLOYMENT:
+            account = owner(r)
+            item = from_inputs(DEPLOYMENT, {**r.props, "accountName": account, "deploymentName": _azure_name(r)},
+                               _text(regions.get(account or ""), ""), r.urn)
+        elif r.type == ONLINE_DEPLOYMENT:
+            item = from_inputs(ONLINE_DEPLOYMENT, {**r.props, **_online_names(r)}, None, r.urn)
+        else:
+            continue
+        if item is not None:
+            billed.append(billed_facts(item))
+
+    return Facts(tuple(sorted(account_facts, key=lambda a: a.ref)), tuple(sorted(deployment_facts, key=lambda d: d.ref)),
+                 tuple(sorted(billed, key=lambda b: b.ref)), prices)
+
+
+def _online_names(resource: StackResource) -> dict[str, str]:
+    """A managed online deployment's project, endpoint and name: its inputs, else its ARM id, else the
+    kit's logical name (`<hub>/<project>/<endpoint>/<deployment>`, components/scope.py)."""
+    keys = ("workspaceName", "endpointName", "deploymentName")
+    if all(_known(resource.props.get(key)) for key in keys):
+        return {key: resource.props[key] for key in keys}
+    found = _ONLINE_ID.search(resource.props.get("id") or "") if _known(resource.props.get("id")) else None
+    if found:
+        return dict(zip(keys, found.groups()))
+    parts = resource.name.split("/")
+    return dict(zip(keys, parts[-3:])) if len(parts) >= 4 else {}
 
 
 def settings_of(entries: Iterable[Any]) -> dict[tuple[str, str], str]:

@@ -16,19 +16,21 @@ from foundry_estate.paths import find_root
 from foundry_estate.guardrails.checks import evaluate
 from foundry_estate.guardrails.environment import ENVIRONMENT_KEY
 from foundry_estate.guardrails.config import AS_WRITTEN, DEFAULT_FILE, GUARDRAILS_FILE, Guardrails, load_guardrails
-from foundry_estate.guardrails.facts import AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref
+from foundry_estate.catalog.billed import from_manifest
+from foundry_estate.catalog.prices import PriceTable, project_prices
+from foundry_estate.guardrails.facts import AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref, billed_facts
 
 SEVERITY = {"mandatory": "error", "advisory": "warning"}
 
 
-def manifest_facts(manifest: Manifest) -> Facts:
+def manifest_facts(manifest: Manifest, prices: PriceTable | None = None) -> Facts:
     accounts, deployments = [], []
     for account in manifest.accounts:
         base = ("accounts", account.key)
         accounts.append(_account(account, base))
         for deployment in account.deployments:
             deployments.append(_deployment(manifest, account, deployment, base + ("deployments", deployment.name)))
-    return Facts(tuple(accounts), tuple(deployments))
+    return Facts(tuple(accounts), tuple(deployments), tuple(billed_facts(item) for item in from_manifest(manifest)), prices)
 
 
 def guardrail_problems(document: Document, manifest: Manifest, environment: str,
@@ -41,7 +43,8 @@ def guardrail_problems(document: Document, manifest: Manifest, environment: str,
     `KitError` with its own problems."""
     guardrails = guardrails if guardrails is not None else load_guardrails(project_guardrails(document.file))
     problems = [] if guardrails.knows(environment) else [unknown_environment(document.file, environment, guardrails)]
-    for violation in evaluate(guardrails.for_environment(environment), manifest_facts(manifest)):
+    prices = project_prices(find_root(os.path.dirname(os.path.abspath(document.file))))
+    for violation in evaluate(guardrails.for_environment(environment), manifest_facts(manifest, prices)):
         path = violation.where + violation.field
         problems.append(document.problem(path, f"{violation.rule}: {violation.message}",
                                          prefer_key=path not in document.positions,

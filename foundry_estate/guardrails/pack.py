@@ -35,7 +35,9 @@ from foundry_estate.guardrails.checks import evaluate
 from foundry_estate.guardrails.config import AS_WRITTEN, Guardrails, ResolvedRule, load_guardrails
 from foundry_estate.guardrails.environment import ENVIRONMENT_KEY, stack_environment
 from foundry_estate.words import UNKNOWN
+from foundry_estate.catalog.prices import project_prices
 from foundry_estate.guardrails.facts import Facts
+from foundry_estate.paths import find_root
 from foundry_estate.guardrails.from_engine import TYPES, StackResource, engine_facts
 
 PACK_NAME = "foundry-kit-guardrails"
@@ -151,7 +153,10 @@ _ADDRESS = re.compile(r"^[\w.\-]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$")
 
 
 def stack_facts(resources: Iterable[PolicyResource], inputs: Mapping[str, Mapping[str, Any]] | None = None) -> Facts:
-    return engine_facts(stack_resource(r, (inputs or {}).get(r.urn, {})) for r in resources if r.resource_type in TYPES)
+    """The engine's resources as facts, priced (max-monthly-cost) with the project's prices: the pack
+    runs inside the project (policy/), whose catalog/prices.yaml adds to the kit's."""
+    return engine_facts((stack_resource(r, (inputs or {}).get(r.urn, {})) for r in resources if r.resource_type in TYPES),
+                        project_prices(find_root()))
 
 
 def stack_resource(resource: PolicyResource, inputs: Mapping[str, Any] | None = None) -> StackResource:

@@ -128,6 +128,9 @@ MUTATIONS = {
                                                     "        capacity: 200",
                                        "model: {format: xAI, name: grok-code-fast-1, version: \"1\"}\n"
                                        "        sku: GlobalStandard\n        capacity: 500"),
+    # 30 PTUs of GlobalProvisionedManaged: $21,900 a month at list price, over the shipped $20,000 of prod
+    "over-monthly-cost": ("prod.yaml", "sku: GlobalProvisionedManaged\n        capacity: 15\n",
+                          "sku: GlobalProvisionedManaged\n        capacity: 30\n"),
 }
 
 

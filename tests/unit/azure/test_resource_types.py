@@ -52,5 +52,5 @@ def test_reading_order_puts_unknown_types_last_and_claude_with_the_deployments()
 
 
 def test_the_guardrails_read_accounts_deployments_filters_endpoints_and_diagnostics() -> None:
-    assert types.GUARDED == {types.ACCOUNT, types.DEPLOYMENT, types.RAI_POLICY, types.PRIVATE_ENDPOINT,
+    assert types.GUARDED == {types.ACCOUNT, types.DEPLOYMENT, types.ONLINE_DEPLOYMENT, types.RAI_POLICY, types.PRIVATE_ENDPOINT,
                              types.DIAGNOSTIC_SETTING, types.GENERIC}
