@@ -13,6 +13,7 @@ from typing import Any, Callable, TextIO
 
 from foundry_estate.catalog.estimate import HOURS_PER_MONTH, TOKENS, CostLine, StackCost, arithmetic, cents, dollars
 from foundry_estate.preview.cost_change import CostChange, LineChange
+from foundry_estate.cli import markdown as md
 from foundry_estate.words import plural
 
 BASIS = f"list prices in USD; {HOURS_PER_MONTH} hours a month, Azure's convention"
@@ -50,10 +51,11 @@ def markdown(costs: list[StackCost], out: TextIO) -> None:
     print("### Monthly cost estimate\n", file=out)
     print("| Stack | Monthly | Left out |\n|---|---:|---|", file=out)
     for cost in costs:
-        print(f"| {cost.stack} | {dollars(cost.monthly)} | {left_out(cost).removeprefix('leaves out ') or '-'} |", file=out)
+        omitted = left_out(cost).removeprefix("leaves out ") or "-"
+        print(f"| {md.text(cost.stack)} | {dollars(cost.monthly)} | {omitted} |", file=out)
     print(f"\n{BASIS[0].upper()}{BASIS[1:]}.", file=out)
     for cost in costs:
-        print(f"\n#### {cost.stack}\n", file=out)
+        print(f"\n#### {md.text(cost.stack)}\n", file=out)
         print(markdown_lines(cost.lines), file=out)
 
 
@@ -68,13 +70,14 @@ def markdown_lines(lines: tuple[CostLine, ...] | list[CostLine]) -> str:
                 sources.append(price.source)
             refs.append(f"[{sources.index(price.source) + 1}]")
         figure = dollars(line.monthly) if line.monthly is not None else "-"
-        rows.append(f"| `{line.resource}` | {figure} | {_cell(arithmetic(line))} | {' '.join(refs) or '-'} |")
+        rows.append(f"| {md.code(line.resource)} | {figure} | {_cell(arithmetic(line))} | {' '.join(refs) or '-'} |")
     notes = [f"{index}. {_cell(source)}" for index, source in enumerate(sources, 1)]
     return "\n".join(rows) + ("\n\nSources:\n\n" + "\n".join(notes) if notes else "")
 
 
 def _cell(value: str) -> str:
-    return value.replace("|", "\\|").replace("\n", " ")
+    """A value in a table cell or list of a PR comment: escaped (no HTML, link, mention or cell boundary)."""
+    return md.text(value)
 
 
 def money(amount: Decimal | None) -> float | None:
@@ -111,12 +114,13 @@ REPORTERS: dict[str, Callable[[list[StackCost], TextIO], None]] = {"text": text,
 # --- what a change costs (the diff's cost lines) ---------------------------------------------
 
 def change_headline(change: CostChange) -> str:
-    """`$13,150.00 -> $14,610.00 a month (+$1,460.00)`, and what the figures leave out."""
+    """`$13,150.00 → $14,610.00 a month (+$1,460.00)`, and what the figures leave out."""
     before = dollars(change.base.monthly) if change.base else "$0.00 (new stack)"
     after = dollars(change.head.monthly) if change.head else "$0.00"
     omitted = left_out(change.head) if change.head else ""
     note = "; some changed lines have no monthly figure" if change.partial else ""
-    return f"{before} -> {after} a month ({dollars(change.delta, signed=True)}{note})" + (f", {omitted}" if omitted else "")
+    delta = dollars(change.delta, signed=True)
+    return f"{before} → {after} a month ({delta}{note})" + (f", {omitted}" if omitted else "")
 
 
 def _side(line: CostLine | None) -> str:
@@ -140,7 +144,7 @@ def change_text(change: CostChange, out: TextIO) -> None:
     print(f"  Monthly cost at list price: {change_headline(change)}", file=out)
     for line in change.lines:
         delta = dollars(line.delta, signed=True) if line.delta is not None else "?"
-        print(f"    {delta:>12}  {line.resource}: {_side(line.base)} -> {_side(line.head)} ({_how(line)})", file=out)
+        print(f"    {delta:>12}  {line.resource}: {_side(line.base)} → {_side(line.head)} ({_how(line)})", file=out)
         if line.line.source:
             print(f"    {'':>12}  source: {line.line.source}", file=out)
 
@@ -155,7 +159,7 @@ def change_markdown_summary(changes: list[CostChange], out: TextIO) -> None:
     for change in changes:
         before = dollars(change.base.monthly) if change.base else "new"
         after = dollars(change.head.monthly) if change.head else "$0.00"
-        print(f"| {change.stack} | {before} | {after} | {dollars(change.delta, signed=True)} |", file=out)
+        print(f"| {md.text(change.stack)} | {before} | {after} | {dollars(change.delta, signed=True)} |", file=out)
     print(file=out)
 
 
@@ -172,10 +176,11 @@ def change_markdown_detail(change: CostChange, out: TextIO) -> None:
                 sources.append(price.source)
             refs.append(f"[{sources.index(price.source) + 1}]")
         delta = dollars(line.delta, signed=True) if line.delta is not None else "?"
-        print(f"| `{line.resource}` | {_side(line.base)} | {_side(line.head)} | {delta} | {_cell(_how(line))} | "
+        print(f"| {md.code(line.resource)} | {_side(line.base)} | {_side(line.head)} | {delta} | {_cell(_how(line))} | "
               f"{' '.join(refs) or '-'} |", file=out)
     if sources:
-        print("\nSources:\n\n" + "\n".join(f"{index}. {_cell(source)}" for index, source in enumerate(sources, 1)), file=out)
+        notes = (f"{index}. {_cell(source)}" for index, source in enumerate(sources, 1))
+        print("\nSources:\n\n" + "\n".join(notes), file=out)
 
 
 def change_record(change: CostChange) -> dict[str, Any]:

@@ -21,8 +21,9 @@ EXIT_OK, EXIT_USER_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 3, 130
 # Each verb and the module under foundry_estate/cli/commands/ that defines it, in help order.
 # Only the module of the verb being run is imported, so `--version`, `validate`, `catalog` or
 # `stack list` never load Pulumi or azure-native (tests/acceptance/test_startup.py).
-VERBS = {"validate": "validate", "catalog": "catalog", "plan": "plan", "diff": "diff", "cost": "cost", "prices": "prices",
-         "quota": "quota", "import": "import_estate", "drift": "drift", "init": "init", "stack": "stack", "upgrade": "upgrade"}
+VERBS = {"validate": "validate", "catalog": "catalog", "plan": "plan", "diff": "diff", "cost": "cost",
+         "prices": "prices", "quota": "quota", "import": "import_estate", "drift": "drift", "init": "init",
+         "stack": "stack", "upgrade": "upgrade"}
 
 
 def parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:

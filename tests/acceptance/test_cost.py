@@ -120,9 +120,9 @@ def test_the_diff_delta_is_the_cost_of_what_changed(tmp_path: Path, monkeypatch:
         ("aif-contoso-prod-eus2/grok-4", None, 2200.0, None, False)]  # no monthly figure before: per use
     assert cli.main(["diff", "--base", "HEAD", "--stack", "prod"]) == 2
     out = capsys.readouterr().out.splitlines()
-    assert out[1] == ("  Monthly cost at list price: $10,950.00 -> $16,800.00 a month (+$5,850.00; some changed lines have no "
+    assert out[1] == ("  Monthly cost at list price: $10,950.00 → $16,800.00 a month (+$5,850.00; some changed lines have no "
                       "monthly figure), leaves out 6 unknown prices and 2 token-priced deployments without declared usage")
-    assert out[2] == "      +$3,650.00  aif-contoso-prod-eus2/chat-default: $10,950.00 -> $14,600.00 (20 PTUs x $1/hour x 730 hours)"
+    assert out[2] == "      +$3,650.00  aif-contoso-prod-eus2/chat-default: $10,950.00 → $14,600.00 (20 PTUs x $1/hour x 730 hours)"
 
 
 def test_a_renamed_ptu_deployment_bills_under_both_names_while_both_exist(tmp_path: Path, monkeypatch, capsys) -> None:

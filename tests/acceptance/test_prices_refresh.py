@@ -46,7 +46,7 @@ def test_refresh_follows_every_page_and_rewrites_the_table_whole_with_the_new_pr
     out = capsys.readouterr().out.splitlines()
     assert out == [
         f"{table}: 19 prices read again from {api.api} on 2026-12-07, 1 changed, 1 not in the answer (kept as they were)",
-        "  changed: inputTokens xAI grok-4 GlobalStandard in eastus2: $5.5 per 1M tokens -> $6 per 1M tokens (effective 2026-11-01)",
+        "  changed: inputTokens xAI grok-4 GlobalStandard in eastus2: $5.5 per 1M tokens → $6 per 1M tokens (effective 2026-11-01)",
         "  not in the answer: outputTokens Meta Llama-3.3-70B-Instruct GlobalStandard in eastus2 "
         "(meter 22f6cedd-05aa-5b48-ac0f-0a9d29a68c3e)"]
     pages = [int(r.query.get("page", ["0"])[0]) for r in api.requests]

@@ -64,7 +64,7 @@ def _report(path: str, base: str, result: Refreshed) -> None:
     print(f"{path}: {plural(read, 'price')} read again from {base} on {result.table.retrieved}, "
           f"{len(result.changed)} changed, {len(result.missing)} not in the answer (kept as they were)")
     for before, after in result.changed:
-        print(f"  changed: {_what(after)}: {rate_text(before)} -> {rate_text(after)} (effective {after.effective})")
+        print(f"  changed: {_what(after)}: {rate_text(before)} → {rate_text(after)} (effective {after.effective})")
     for price in result.missing:
         assert price.meter is not None
         print(f"  not in the answer: {_what(price)} (meter {price.meter.meter_id})")
