@@ -37,16 +37,24 @@ def rai_content_filter(setting: HarmSetting) -> dict[str, Any]:
     return entry
 
 
+# The order Azure returns a policy's entries in (the 2025-06-01 spec's GetRaiPolicy example): by
+# category, the prompt's before the completion's. Azure ignores the order, but Pulumi compares
+# lists by position, so the kit sends Azure's: an adopted policy then reads back equal.
+_CATEGORY_ORDER = ("hate", "sexual", "selfHarm", "violence", "jailbreak", "indirectAttack", "protectedMaterialText",
+                   "protectedMaterialCode", "profanity")
+_SOURCE_ORDER = ("prompt", "completion")
+
+
 def rai_policy_properties(spec: ContentFilterSpec) -> dict[str, Any]:
-    """RaiPolicy properties, lists in a canonical order (Azure ignores their order)."""
-    filters = sorted((rai_content_filter(s) for s in spec.settings), key=lambda f: (f["source"], f["name"]))
+    """RaiPolicy properties, lists in Azure's order (see above)."""
+    settings = sorted(spec.settings, key=lambda s: (_CATEGORY_ORDER.index(s.category), _SOURCE_ORDER.index(s.source)))
     return {
         "base_policy_name": spec.base,
         "mode": spec.mode,
-        "content_filters": filters,
+        "content_filters": [rai_content_filter(s) for s in settings],
         "custom_blocklists": [
             {"blocklist_name": name, "blocking": True, "source": source}
-            for name in spec.blocklists for source in ("Completion", "Prompt")
+            for name in spec.blocklists for source in ("Prompt", "Completion")
         ],
     }
 

@@ -1,17 +1,18 @@
-"""Drift: what Azure has against what a stack's manifest declares, in the diff's plain language.
+"""Drift: what Azure has against what a stack's plan declares, by the engine's comparison.
 
-The live estate (`estate.py`) is read into the manifest's vocabulary (`to_manifest.py`) and run
-through the same program under the mock engine, so both sides are the inputs the kit would send,
-under the same URNs (logical names come from Azure names only). The two are compared with the
-diff's property comparison (`preview/diff.py`) and each difference is said once: a capacity, SKU or
-model version that differs (a version that moved while auto-upgrade is on is called an
-auto-upgrade), a content-filter level or blocklist term, a deployment, filter, blocklist or
-project that exists on one side only.
+Each resource the plan declares is matched with the ARM body of the same id (the id its PUT
+path makes of its inputs) and compared as `pulumi up` would compare them: what azure-native reads
+back from the body (`foundry_estate/azure/read_back.py`) against the declared inputs, both ways,
+lists by position, with what the type table leaves to Azure ignored. So drift invents nothing (a
+child is compared with its own tags, never its account's) and misses nothing the next `up` would
+change. Said in the diff's words: a capacity, SKU or model version that differs (a version that
+moved while auto-upgrade is on is called an auto-upgrade), a content filter's levels by category
+(its entries' positions aside), a blocklist term on one side only, a resource on one side only.
 
 Compared: accounts and what the live layer reads under them (deployments, content filters,
 blocklists and their items, projects). Not compared: role assignments, diagnostic settings,
-private endpoints, hubs (the live layer does not read them yet) and Anthropic deployments (Azure
-does not return their `modelProviderData`; they are compared for presence only).
+private endpoints, hubs (the live layer does not read them yet); Anthropic deployments are
+compared for presence only (the generic resource reads back Azure's whole `properties`).
 """
 
 from __future__ import annotations
@@ -20,24 +21,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from foundry_estate.azure import describe
+from foundry_estate.azure import resource_types as types
 from foundry_estate.azure.content_filters import FILTER_WORDS, setting_of
-from foundry_estate.live.estate import LiveEstate
-from foundry_estate.live.to_manifest import Imported, to_manifest
-from foundry_estate.manifest.model import build
-from foundry_estate.preview.diff import ABSENT, property_changes
-from foundry_estate.preview.engine import run_function
-from foundry_estate.preview.plan import Plan, PlannedResource, planned_resources
+from foundry_estate.azure.read_back import ABSENT, compare, read_back
+from foundry_estate.live.estate import LiveEstate, bodies
+from foundry_estate.preview.plan import Plan, PlannedResource
 from foundry_estate.preview.summary import value
 from foundry_estate.preview.summary.sentences import words
 
-ACCOUNT = "azure-native:cognitiveservices:Account"
-POLICY = "azure-native:cognitiveservices:RaiPolicy"
-BLOCKLIST = "azure-native:cognitiveservices:RaiBlocklist"
-ITEM = "azure-native:cognitiveservices:RaiBlocklistItem"
-PROJECT = "azure-native:cognitiveservices:Project"
-COMPARED = (ACCOUNT, "azure-native:cognitiveservices:Deployment", "azure-native:resources:Resource", POLICY, BLOCKLIST,
-            ITEM, PROJECT)
-# Inputs that only place a resource (its URN already matches) or that the provider fills in.
+ACCOUNT = types.ACCOUNT
+POLICY = types.RAI_POLICY
+BLOCKLIST = types.BLOCKLIST
+ITEM = types.BLOCKLIST_ITEM
+PROJECT = types.PROJECT
+COMPARED = (ACCOUNT, types.DEPLOYMENT, types.GENERIC, POLICY, BLOCKLIST, ITEM, PROJECT)
+# Inputs that only place a resource: its id already matches.
 _PLACEMENT = ("resourceGroupName", "accountName")
 CHANGED, AZURE_ONLY, MANIFEST_ONLY = "changed", "azure-only", "manifest-only"
 
@@ -65,62 +63,101 @@ class DriftReport:
     notes: tuple[str, ...]  # what the live side could not say in the manifest's words
 
 
-def live_resources(estate: LiveEstate, stack: str, config: dict[str, str], project: Any) -> tuple[Imported, tuple[PlannedResource, ...]]:
-    """The estate as the inputs the kit's program would declare for it, under the stack's URNs."""
-    from foundry_estate.components import provision
+def resource_id(plan_resource: PlannedResource, subscription: str) -> str | None:
+    """The ARM id the resource's PUT goes to: its type's path filled with its inputs."""
+    entry = types.BY_TOKEN.get(plan_resource.type)
+    if entry is None:
+        return None
+    try:
+        return entry.arm.put_path.format(subscriptionId=subscription, **{
+            key: item for key, item in plan_resource.inputs.items() if isinstance(item, str)})
+    except KeyError:
+        return None
 
-    imported = to_manifest(estate)
-    manifest = build(imported.data)
-    graph = run_function(lambda: provision(manifest), stack, config, preview=True, project=project)
-    return imported, planned_resources(graph)
 
-
-def drift(plan: Plan, estate: LiveEstate, imported: Imported, live: tuple[PlannedResource, ...]) -> DriftReport:
-    declared = {r.urn: r for r in plan.resources if r.type in COMPARED}
-    found = {r.urn: r for r in live if r.type in COMPARED}
-    ids = _ids(estate)
+def drift(plan: Plan, estate: LiveEstate) -> DriftReport:
+    """The plan against the estate read from Azure, resource by resource, each difference once."""
+    live = {str(body.get("id", "")).lower(): (token, body) for token, body in bodies(estate) if body.get("id")}
+    declared = [r for r in plan.resources if r.type in COMPARED]
     drifts: list[Drift] = []
-    for urn in sorted(set(declared) | set(found), key=lambda u: _order(declared.get(u) or found[u])):
-        mine, theirs = declared.get(urn), found.get(urn)
-        resource = mine or theirs
-        assert resource is not None
-        subject = _subject(plan, resource)
-        rid = ids.get(_key(resource), resource.azure_name or resource.name)
-        if theirs is None:
-            if resource.type == ITEM:
-                drifts.append(Drift(MANIFEST_ONLY, _subject(plan, resource, parent=True), f"term {_term(resource)} is in "
-                                    "the manifest, not in Azure", rid))
-            elif not any(_same(resource, kind, body) for kind, body in imported.unwritten):
-                drifts.append(Drift(MANIFEST_ONLY, subject, "in the manifest, missing in Azure (deleted there?)", rid))
-        elif mine is None:
-            text = (f"term {_term(resource)} is in Azure, not in the manifest" if resource.type == ITEM else
-                    "exists in Azure, not in the manifest (made by hand?)")
-            drifts.append(Drift(AZURE_ONLY, _subject(plan, resource, parent=resource.type == ITEM), text, rid))
-        else:
-            drifts += _changes(subject, rid, theirs, mine)
-    for kind, body in imported.unwritten:  # what Azure has and the manifest's words cannot hold
-        if not any(_same(r, kind, body) for r in declared.values()):
-            drifts.append(Drift(AZURE_ONLY, f"{plan.stack} · {_account_label(plan, body)} · {_kind_word(kind)} "
-                                f"{_last(body)}", "exists in Azure, not in the manifest (made by hand?)",
-                                str(body.get("id", ""))))
-    return DriftReport(plan.stack, estate.subscription, estate.resource_group, tuple(drifts),
-                       tuple(str(note) for note in imported.notes if note.lossy))
-
-
-def _changes(subject: str, rid: str, azure: PlannedResource, declared: PlannedResource) -> list[Drift]:
-    out: list[Drift] = []
-    if azure.type == POLICY:
-        out += _filter_levels(subject, rid, azure.inputs, declared.inputs)
-    upgrading = (azure.inputs.get("properties") or {}).get("versionUpgradeOption") not in (None, "NoAutoUpgrade")
-    for change in property_changes(_comparable(azure), _comparable(declared)):
-        if change.path.startswith("properties.contentFilters"):
+    matched: set[str] = set()
+    items = _items_by_term(estate)
+    for resource in sorted(declared, key=_order):
+        if resource.type == ITEM:  # the kit names items by a digest of their term: matched by term
+            key = _item_key(resource.inputs)
+            if key in items:
+                matched.add(items[key])
+            else:
+                drifts.append(Drift(MANIFEST_ONLY, _subject(plan, resource, parent=True),
+                                    f"term {_term(resource.inputs)} is in the manifest, not in Azure",
+                                    resource_id(resource, estate.subscription) or resource.name))
             continue
-        word = words(change.path)
-        text = f"{word} is {value(change.old)} in Azure, the manifest says {value(change.new)}"
-        if change.path == "properties.model.version" and upgrading:
+        rid = resource_id(resource, estate.subscription) or ""
+        found = live.get(rid.lower())
+        subject = _subject(plan, resource)
+        if found is None:
+            drifts.append(Drift(MANIFEST_ONLY, subject, "in the manifest, missing in Azure (deleted there?)", rid))
+            continue
+        matched.add(rid.lower())
+        token, body = found
+        if resource.type == types.GENERIC:
+            continue  # presence only (see above)
+        drifts += _changes(subject, str(body.get("id")), token, read_back(token, str(body["id"]), body), resource)
+    for lowered, (token, body) in live.items():
+        if lowered in matched or token == POLICY and _system_managed(body):
+            continue
+        if token == ITEM:
+            text = f"term {_term(body.get('properties') or {})} is in Azure, not in the manifest"
+            drifts.append(Drift(AZURE_ONLY, f"{plan.stack} · {_account_label(plan, body)} · blocklist "
+                                f"{_parent_name(body)}", text, str(body.get("id"))))
+        elif token != ACCOUNT:
+            drifts.append(Drift(AZURE_ONLY, f"{plan.stack} · {_account_label(plan, body)} · "
+                                f"{types.BY_TOKEN[token].kind} {_last(body)}",
+                                "exists in Azure, not in the manifest (made by hand?)", str(body.get("id"))))
+    return DriftReport(plan.stack, estate.subscription, estate.resource_group, tuple(drifts), ())
+
+
+def _changes(subject: str, rid: str, token: str, read: dict[str, Any], declared: PlannedResource) -> list[Drift]:
+    entry = types.as_read(declared.type, declared.inputs) or types.BY_TOKEN[token]
+    out: list[Drift] = []
+    if token == POLICY:
+        out += _filter_levels(subject, rid, read, declared.inputs)
+    upgrading = (read.get("properties") or {}).get("versionUpgradeOption") not in (None, "NoAutoUpgrade")
+    for difference in compare(token, read, declared.inputs, entry.managed_by_azure):
+        if difference.path.split(".")[0] in _PLACEMENT or difference.path.startswith("properties.contentFilters"):
+            continue
+        word = words(difference.path)
+        text = f"{word} is {value(difference.azure)} in Azure, the manifest says {value(difference.manifest)}"
+        if difference.path == "properties.model.version" and upgrading:
             text += " (an auto-upgrade: Azure moved the version because the deployment's upgrade option allows it)"
-        out.append(Drift(CHANGED, subject, text, rid, change.path, _plain(change.old), _plain(change.new)))
+        out.append(Drift(CHANGED, subject, text, rid, difference.path, _plain(difference.azure),
+                         _plain(difference.manifest)))
     return out
+
+
+def _system_managed(body: dict[str, Any]) -> bool:
+    """Azure's built-in content filters (Microsoft.Default, Microsoft.DefaultV2) are not the kit's."""
+    return (body.get("properties") or {}).get("type") == "SystemManaged" or _last(body).startswith("Microsoft.")
+
+
+def _item_key(inputs: dict[str, Any]) -> tuple[str, str, str, bool]:
+    properties = inputs.get("properties") or {}
+    return (str(inputs.get("accountName")).lower(), str(inputs.get("raiBlocklistName")).lower(),
+            str(properties.get("pattern")), bool(properties.get("isRegex")))
+
+
+def _items_by_term(estate: LiveEstate) -> dict[tuple[str, str, str, bool], str]:
+    found: dict[tuple[str, str, str, bool], str] = {}
+    for token, body in bodies(estate):
+        if token == ITEM and body.get("id"):
+            inputs = read_back(ITEM, str(body["id"]), body)
+            found.setdefault(_item_key(inputs), str(body["id"]).lower())
+    return found
+
+
+def _parent_name(body: dict[str, Any]) -> str:
+    parts = str(body.get("id", "")).split("/")
+    return parts[parts.index("raiBlocklists") + 1] if "raiBlocklists" in parts else ""
 
 
 def _filter_levels(subject: str, rid: str, azure: dict[str, Any], declared: dict[str, Any]) -> list[Drift]:
@@ -141,10 +178,6 @@ def _levels(inputs: dict[str, Any]) -> dict[tuple[str, str], str]:
             for e in entries if isinstance(e, dict)}
 
 
-def _comparable(resource: PlannedResource) -> dict[str, Any]:
-    return {key: item for key, item in resource.inputs.items() if key not in _PLACEMENT}
-
-
 def _plain(v: Any) -> Any:
     return None if v is ABSENT else v
 
@@ -157,35 +190,14 @@ def _subject(plan: Plan, resource: PlannedResource, parent: bool = False) -> str
     return " · ".join(filter(None, (plan.stack, plan.account_label(resource.account), title)))
 
 
-def _term(resource: PlannedResource) -> str:
-    properties = resource.inputs.get("properties") or {}
+def _term(inputs: dict[str, Any]) -> str:
+    properties = inputs.get("properties", inputs) or {}
     pattern = properties.get("pattern")
     return f"/{pattern}/ (regex)" if properties.get("isRegex") else f'"{pattern}"'
 
 
 def _order(resource: PlannedResource) -> tuple[str, int, str]:
     return (resource.account or "", COMPARED.index(resource.type) if resource.type in COMPARED else 99, resource.name)
-
-
-_COLLECTION = {"azure-native:cognitiveservices:Deployment": "deployments", "azure-native:resources:Resource": "deployments",
-               POLICY: "raiPolicies", BLOCKLIST: "raiBlocklists", PROJECT: "projects"}
-
-
-def _key(resource: PlannedResource) -> tuple[str, ...]:
-    if resource.type == ACCOUNT:
-        return (str(resource.azure_name),)
-    return (str(resource.account), _COLLECTION.get(resource.type, resource.type), str(resource.azure_name))
-
-
-def _ids(estate: LiveEstate) -> dict[tuple[str, ...], str]:
-    ids: dict[tuple[str, ...], str] = {}
-    for account in estate.accounts:
-        ids[(account.name,)] = account.id
-        for collection, bodies in (("deployments", account.deployments), ("raiPolicies", account.rai_policies),
-                                   ("raiBlocklists", account.rai_blocklists), ("projects", account.projects)):
-            for body in bodies:
-                ids[(account.name, collection, _last(body))] = str(body.get("id", ""))
-    return ids
 
 
 def _last(body: dict[str, Any]) -> str:
@@ -199,11 +211,3 @@ def _account_of(body: dict[str, Any]) -> str:
 
 def _account_label(plan: Plan, body: dict[str, Any]) -> str:
     return plan.account_label(_account_of(body)) or _account_of(body)
-
-
-def _same(resource: PlannedResource, kind: str, body: dict[str, Any]) -> bool:
-    return _key(resource) == (_account_of(body), kind, _last(body))
-
-
-def _kind_word(kind: str) -> str:
-    return {"deployments": "deployment", "raiPolicies": "content filter", "raiBlocklists": "blocklist"}.get(kind, kind)

@@ -9,11 +9,11 @@ import sys
 from foundry_estate.cli import live_options
 from foundry_estate.project.stacks import select
 from foundry_estate.cli.drift_report import REPORTERS
-from foundry_estate.live.drift import AZURE_ONLY, Drift, DriftReport, drift, live_resources
+from foundry_estate.live.drift import AZURE_ONLY, Drift, DriftReport, drift
 from foundry_estate.live.estate import read_accounts
 from foundry_estate.errors import KitError, Problem
 from foundry_estate.preview.plan import Plan, plan_stack
-from foundry_estate.project.stacks import SUBSCRIPTION_KEY, program_config, project_of
+from foundry_estate.project.stacks import SUBSCRIPTION_KEY
 
 EXIT_DRIFT = 2
 
@@ -39,8 +39,7 @@ def run(args: argparse.Namespace) -> int:
     wanted = {r.azure_name for r in plan.resources if r.type == "azure-native:cognitiveservices:Account"}
     listed = azure.accounts(group)
     estate = read_accounts(azure, group, [a for a in listed if a.get("name") in wanted])
-    imported, live = live_resources(estate, stack.name, program_config(stack), project_of(stack))
-    report = drift(plan, estate, imported, live)
+    report = drift(plan, estate)  # the stack planned once: Azure is read back, not run through the program
     others = [Drift(AZURE_ONLY, f"{plan.stack} · account {a.get('name')}", "exists in the resource group, not in the "
                     "manifest (made by hand?)", str(a.get("id", ""))) for a in listed if a.get("name") not in wanted]
     if others:
