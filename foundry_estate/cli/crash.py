@@ -2,14 +2,14 @@
 where to report it, the versions that decide the kit's behaviour, then the traceback.
 
 Only the funnel in `cli/main.py` calls it, after anything else has failed, so it imports
-nothing of the kit and reads every version from the installed distributions' metadata."""
+nothing of the kit and reads every version from the installed distributions' metadata (imported
+then: a command that does not crash does not pay for importlib.metadata)."""
 
 from __future__ import annotations
 
 import platform
 import sys
 import traceback
-from importlib import metadata
 from typing import TextIO
 
 KIT = "foundry-estate"
@@ -42,6 +42,8 @@ def versions() -> list[str]:
 
 def where_to_report() -> str:
     """The kit's issue tracker, from the Project-URLs of the installed distribution."""
+    from importlib import metadata
+
     try:
         urls = metadata.metadata(KIT).get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
@@ -57,6 +59,8 @@ def where_to_report() -> str:
 
 
 def _version(name: str) -> str:
+    from importlib import metadata
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

@@ -8,9 +8,8 @@ import argparse
 import importlib
 import os
 import sys
-from typing import Sequence
+from typing import Any, Sequence
 
-from foundry_estate import __version__
 from foundry_estate.cli.crash import report_bug
 from foundry_estate.errors import KitError
 from foundry_estate.gc_tuning import fewer_collections
@@ -30,7 +29,7 @@ def parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The command line for `argv`: the verb it names gets its full parser; the others are
     names only, unless help is asked for at the top, which lists every verb with its help."""
     top = argparse.ArgumentParser(prog="foundry-estate", description="Azure AI Foundry deployments from reviewed YAML manifests.")
-    top.add_argument("--version", action="version", version=f"foundry-estate {__version__}")
+    top.add_argument("--version", action=_Version, help="show the kit's version and exit")
     verbs = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     named = next((word for word in argv if not word.startswith("-")), None)
     every = named not in VERBS and any(word in ("-h", "--help") for word in argv)
@@ -40,6 +39,16 @@ def parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         else:
             verbs.add_parser(verb)
     return top
+
+
+class _Version(argparse._VersionAction):
+    """argparse's `--version`, with the version read only when it is asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        import foundry_estate
+
+        self.version = f"foundry-estate {foundry_estate.__version__}"
+        super().__call__(parser, *args, **kwargs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,8 @@
-"""JSON Schema validation, translated into positioned problems a person can act on."""
+"""JSON Schema validation, translated into positioned problems a person can act on.
+
+A valid document (the usual case) is recognised by fastjsonschema's validator, compiled once per
+schema and kept in the user's cache (`fast_schemas.py`); jsonschema is imported only for a
+document that is not, to word every error at once."""
 
 from __future__ import annotations
 
@@ -6,42 +10,43 @@ import difflib
 import json
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
-from typing import Any, Callable, Iterator, Mapping
-
-import fastjsonschema
-
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
-
-from foundry_estate.manifest.document import Document
 from foundry_estate.errors import Problem
+from foundry_estate.manifest.document import Document
+from foundry_estate.manifest.fast_schemas import is_valid
 from foundry_estate.shipped import SCHEMAS, shipped_file
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 _JSON_TYPES = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
                "object": "a mapping", "array": "a list", "null": "null"}
 
 
-# JSON Schema counts 500.0 as an integer; Azure and the quota sums must not see one.
-_ManifestValidator = validators.extend(Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
-    "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)))
+@lru_cache(maxsize=None)
+def schema_text(name: str = "manifest") -> str:
+    """The text of `schemas/<name>.schema.json`."""
+    with open(shipped_file(SCHEMAS, f"{name}.schema.json"), encoding="utf-8") as handle:
+        return handle.read()
+
+
+@lru_cache(maxsize=None)
+def schema_document(name: str = "manifest") -> Mapping[str, Any]:
+    """The JSON of `schemas/<name>.schema.json` (for rules that read their patterns and enums)."""
+    return _mapping(json.loads(schema_text(name)))
 
 
 @lru_cache(maxsize=None)
 def validator(name: str = "manifest") -> Draft202012Validator:
-    with open(shipped_file(SCHEMAS, f"{name}.schema.json"), encoding="utf-8") as handle:
-        return _ManifestValidator(json.load(handle))
+    """jsonschema's validator of `schemas/<name>.schema.json`, which counts 500.0 as an integer as
+    JSON Schema does; Azure and the quota sums must not see one, so here it is not."""
+    from jsonschema import Draft202012Validator, validators
 
-
-FAST_AFTER_VALUES = 20_000
-"""Values one process validates before it compiles fastjsonschema's validator (about 0.3 s, worth
-it only for many or large manifests)."""
-_validated = 0
-
-
-def schema_document(name: str = "manifest") -> Mapping[str, Any]:
-    """The JSON of `schemas/<name>.schema.json` (for rules that read their patterns and enums)."""
-    return _mapping(validator(name).schema)
+    integers = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool))
+    return validators.extend(Draft202012Validator, type_checker=integers)(schema_document(name))
 
 
 def _mapping(schema: Any) -> Mapping[str, Any]:
@@ -52,13 +57,11 @@ def _mapping(schema: Any) -> Mapping[str, Any]:
 def schema_problems(document: Document, schema: str = "manifest") -> list[Problem]:
     """Every violation of `schemas/<schema>.schema.json`, in the kit's words and positions.
 
-    A valid document (the usual case) is recognised by fastjsonschema's compiled validator, an
-    order of magnitude faster than jsonschema; jsonschema walks only a document that is not, for
-    every error at once. fastjsonschema reads `1.0` as an integer (as JSON Schema drafts do; the
-    kit does not), so a document with a number that is not a plain integer goes the slow way."""
-    global _validated
-    _validated += len(document.positions)
-    if _validated > FAST_AFTER_VALUES and _plain_numbers(document) and _fast_valid(schema, document.data):
+    fastjsonschema's validator answers for a valid document, an order of magnitude faster than
+    jsonschema; jsonschema walks only a document that is not, for every error at once.
+    fastjsonschema reads `1.0` as an integer (as JSON Schema drafts do; the kit does not), so a
+    document with a number that is not a plain integer goes the slow way."""
+    if _plain_numbers(document) and _fast_valid(schema, document.data):
         return []
     problems: list[Problem] = []
     for error in validator(schema).iter_errors(document.data):
@@ -71,16 +74,7 @@ def _plain_numbers(document: Document) -> bool:
 
 
 def _fast_valid(schema: str, data: Any) -> bool:
-    try:
-        _fast_validator(schema)(data)
-    except fastjsonschema.JsonSchemaException:
-        return False
-    return True
-
-
-@lru_cache(maxsize=None)
-def _fast_validator(name: str) -> Callable[[Any], Any]:
-    return fastjsonschema.compile(dict(schema_document(name)), use_formats=False, use_default=False)
+    return is_valid(schema, schema_text(schema), data)
 
 
 def _translate(document: Document, error: ValidationError) -> Iterator[Problem]:

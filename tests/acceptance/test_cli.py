@@ -100,7 +100,7 @@ def test_a_bug_report_says_where_to_report_from_the_installed_project_urls(monke
             assert name == "Project-URL"
             return urls
 
-    monkeypatch.setattr(crash.metadata, "metadata", lambda name: Metadata())
+    monkeypatch.setattr("importlib.metadata.metadata", lambda name: Metadata())
     assert crash.where_to_report() == where
 
 

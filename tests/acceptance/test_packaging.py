@@ -3,6 +3,7 @@ installs of this repository (make, Pulumi's virtualenv, the policy pack) pinned 
 
 from __future__ import annotations
 
+import ast
 import tomllib
 from importlib.metadata import version
 
@@ -76,3 +77,24 @@ def test_a_team_s_installs_need_nothing_but_its_requirements_and_constraints() -
         assert "pyproject.toml" not in text and "-e ." not in text and "pip install" not in text, workflow.name
         assert "cache-dependency-path: pyproject.toml" not in text
     assert "make install-live PYTHON=python" in (templates / "workflows" / "drift.yml").read_text()
+
+
+def test_the_type_check_reads_every_azure_native_provider_the_kit_imports() -> None:
+    """pyproject's mypy overrides skip azure-native's modules but those of the providers listed;
+    a provider the kit starts to use must join the list, or its calls go unchecked."""
+    imported = set()
+    for folder in ("foundry_estate", "components", "policy"):
+        for path in (REPO / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module == "pulumi_azure_native":
+                    imported.update(alias.name for alias in node.names)
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                    names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                    imported.update(name.split(".")[1] for name in names
+                                    if name.startswith("pulumi_azure_native.") and name.count(".") >= 1)
+    overrides = pyproject()["tool"]["mypy"]["overrides"]
+    followed = {module.removeprefix("pulumi_azure_native.").removesuffix(".*")
+                for override in overrides if override.get("follow_imports") == "normal"
+                for module in ([override["module"]] if isinstance(override["module"], str) else override["module"])
+                if module.startswith("pulumi_azure_native.")}
+    assert imported and imported <= followed, f"add to pyproject's mypy overrides: {sorted(imported - followed)}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_init_writes_a_project_that_plans_under_its_own_name(tmp_path, monkeypat
     project = tmp_path / "team"
     assert (project / "Pulumi.yaml").read_text().startswith("name: Contoso_AI\n")
     requirements = [line for line in (project / "requirements.txt").read_text().splitlines() if not line.startswith("#")]
-    assert requirements == ["-c constraints.txt", f"foundry-estate=={cli.__version__}"]
+    assert requirements == ["-c constraints.txt", f"foundry-estate=={version('foundry-estate')}"]
     assert load_stack_config(str(project / "stacks" / "Pulumi.dev.yaml"))["foundry-kit:environment"] == "dev"
     assert load(str(project / "stacks" / "dev.yaml")).data["accounts"]["core"]["name"] == "aif-contoso-ai-dev"
     monkeypatch.chdir(project)

@@ -1,12 +1,14 @@
 """A command that never plans starts without Pulumi: `--version`, `validate`, `catalog`
 and `stack list`, run as a user runs them (a new process), import neither `pulumi` nor
-`pulumi_azure_native` (nor gRPC under them), and `--version` not even the manifest's schema.
+`pulumi_azure_native` (nor gRPC under them), `--version` not even the manifest's schema, and
+`validate` of valid manifests not jsonschema.
 
 What they import is read from Python's own `-X importtime` report, not timed: the timings
 against check-jsonschema are benchmarks/startup.py's."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -17,9 +19,10 @@ from support.examples import REPO, copy_examples
 PLANNING = {"pulumi", "pulumi_azure_native", "grpc"}
 
 
-def imported(*args: str, cwd=REPO) -> tuple[int, set[str]]:
+def imported(*args: str, cwd=REPO, cache=None) -> tuple[int, set[str]]:
     """The exit code of `foundry-estate ARGS` and the top-level packages the process imported."""
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "foundry_estate.cli", *args], cwd=cwd,
+    env = {**os.environ, **({"XDG_CACHE_HOME": str(cache)} if cache else {})}
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "foundry_estate.cli", *args], cwd=cwd, env=env,
                             capture_output=True, text=True, timeout=120)
     names = {line.rsplit("|", 1)[1].strip().split(".")[0]
              for line in result.stderr.splitlines() if line.startswith("import time:") and "|" in line}
@@ -36,6 +39,17 @@ def test_version_imports_no_pulumi_and_no_schema_validator() -> None:
     code, names = imported("--version")
     assert code == 0
     assert not names & (PLANNING | {"jsonschema", "yaml", "detect_secrets"})
+
+
+def test_valid_manifests_are_validated_without_jsonschema_once_the_schema_is_compiled(tmp_path) -> None:
+    """The first run compiles the schema's fast validator into the cache; the next needs no jsonschema."""
+    args = ("validate", "stacks/dev.yaml", "stacks/prod.yaml")
+    assert imported(*args, cache=tmp_path)[0] == 0
+    code, names = imported(*args, cache=tmp_path)
+    assert code == 0
+    assert "jsonschema" not in names and "fastjsonschema" in names
+    code, names = imported("validate", "tests/examples/invalid/unknown-key.yaml", cache=tmp_path)
+    assert code == 1 and "jsonschema" in names  # it words the errors of an invalid one
 
 
 @pytest.mark.parametrize("args", [["validate", "stacks/dev.yaml", "stacks/prod.yaml"], ["validate"],

@@ -8,6 +8,7 @@ A newer kit is simulated in-process: its version and what it renders are swapped
 from __future__ import annotations
 
 import json
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from foundry_estate.cli import main as cli
 from foundry_estate.repository import scaffold, upgrade
 
-OLD = cli.__version__
+OLD = version("foundry-estate")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from foundry_estate.errors import KitError
-from foundry_estate.manifest import schema
+from foundry_estate.manifest import fast_schemas, schema
 from foundry_estate.manifest.loader import load
 from support.examples import REPO
 
@@ -28,20 +28,49 @@ def test_fast_and_full_validation_agree(document) -> None:
     assert schema._fast_valid("manifest", document.data) == (not full) or not schema._plain_numbers(document)
 
 
-def test_the_fast_path_serves_once_a_process_has_validated_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_valid_manifest_is_answered_without_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
     document = load(str(REPO / "stacks" / "prod.yaml"))
-    monkeypatch.setattr(schema, "_validated", schema.FAST_AFTER_VALUES)
-    calls = []
-    monkeypatch.setattr(schema, "_fast_valid", lambda name, data: calls.append(name) or True)
+    monkeypatch.setattr(schema, "validator", lambda name="manifest": pytest.fail("jsonschema was asked"))
     assert schema.schema_problems(document) == []
-    assert calls == ["manifest"]
 
 
-def test_a_float_goes_the_full_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_float_goes_the_full_way(tmp_path: Path) -> None:
     """fastjsonschema takes 500.0 for an integer; the kit does not."""
     text = (REPO / "tests" / "examples" / "invalid" / "capacity-float-bypasses-quota.yaml").read_text()
     (tmp_path / "m.yaml").write_text(text)
     document = load(str(tmp_path / "m.yaml"))
-    monkeypatch.setattr(schema, "_validated", schema.FAST_AFTER_VALUES)
     assert schema._fast_valid("manifest", document.data)  # the fast validator alone would pass it
     assert [p.message for p in schema.schema_problems(document)]
+
+
+def test_the_compiled_validator_is_kept_in_the_cache_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    text = '{"type": "object", "required": ["a"]}'
+    fast_schemas._validate_function.cache_clear()
+    assert fast_schemas.is_valid("test", text, {"a": 1}) and not fast_schemas.is_valid("test", text, {})
+    [kept] = (tmp_path / "foundry-estate").iterdir()
+    assert kept.name.startswith("schema-test-") and kept.suffix == ".marshal"
+    assert not [p for p in kept.parent.iterdir() if p.name.startswith(".tmp-")]  # written whole
+
+    fast_schemas._validate_function.cache_clear()
+    monkeypatch.setattr(fast_schemas, "_compile", lambda *args: pytest.fail("compiled again"))
+    assert fast_schemas.is_valid("test", text, {"a": 1}) and not fast_schemas.is_valid("test", text, {})
+    fast_schemas._validate_function.cache_clear()
+
+
+@pytest.mark.parametrize("spoil", ["garbage", "unwritable"])
+def test_a_spoilt_or_unwritable_cache_compiles_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         spoil: str) -> None:
+    text = '{"type": "object", "required": ["b"]}'
+    if spoil == "garbage":
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+        assert fast_schemas.is_valid("test", text, {"b": 1})
+        fast_schemas._validate_function.cache_clear()
+        [kept] = (tmp_path / "foundry-estate").iterdir()
+        kept.write_bytes(b"not marshal")
+    else:
+        (tmp_path / "file").write_text("a file where the cache folder would be")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    fast_schemas._validate_function.cache_clear()
+    assert fast_schemas.is_valid("test", text, {"b": 1}) and not fast_schemas.is_valid("test", text, {})
+    fast_schemas._validate_function.cache_clear()
