@@ -7,7 +7,8 @@ in this one run:
 
   (a) validate: `load_manifest` of the 1,024-deployment manifest       goal < 0.5 s
   (b) kit plan: the real `__main__.py` under the mock engine, preview    (`kit_plan`)
-  (c) baseline plan: benchmarks/handwritten.py under the same engine     (`hand_plan`)
+  (c) baseline plan: benchmarks/handwritten.py reading the same file      (`hand_plan`)
+      (PyYAML's C loader), under the same engine and collector settings
   (d) kit / baseline: one pair at full scale, and the median of interleaved
       rounds at 1/16 scale with the same per-account make-up               goal <= 1.1
   (e) linearity: kit plan time per resource at ~1/4, 1/2 and full scale
@@ -40,9 +41,10 @@ for path in (REPO, HERE):
         sys.path.insert(0, path)
 
 import generate  # noqa: E402
+import yaml  # noqa: E402
 import handwritten  # noqa: E402
+from foundry_estate.gc_tuning import fewer_collections  # noqa: E402
 from foundry_estate.preview.engine import Graph, run_function  # noqa: E402
-from foundry_estate.manifest.loader import load  # noqa: E402
 from foundry_estate.preview.plan import record  # noqa: E402
 from foundry_estate.project.stacks import Stack  # noqa: E402
 from foundry_estate.validate import load_manifest  # noqa: E402
@@ -59,13 +61,19 @@ ACCOUNT = "azure-native:cognitiveservices:Account"
 
 def kit_plan(path: str) -> Graph:
     """The kit's plan of the manifest at `path`, as `foundry-estate plan --manifest` makes it:
-    validation, then the real program under the mock engine (the graph it records)."""
-    return record(Stack(STACK, "", path))[1]
+    validation, then the real program under the mock engine (the graph it records), with the
+    collector settings every command runs with (gc_tuning.fewer_collections)."""
+    with fewer_collections():
+        return record(Stack(STACK, "", path))[1]
 
 
-def hand_plan(data: dict[str, Any]) -> Graph:
-    """The hand-written baseline's plan of already-parsed manifest data, under the same engine."""
-    return run_function(lambda: handwritten.program(data), STACK, {}, preview=True)
+def hand_plan(path: str) -> Graph:
+    """The hand-written baseline's plan of the same file, under the same engine and the same
+    collector settings (the engine's): it reads the file with PyYAML's C loader, then registers."""
+    def program() -> None:
+        with open(path, encoding="utf-8") as handle:
+            handwritten.program(yaml.load(handle, Loader=yaml.CSafeLoader))
+    return run_function(program, STACK, {}, preview=True)
 
 
 @dataclass
@@ -167,13 +175,13 @@ def summary(values: list[float]) -> str:
     return f"best {min(values):.3f} s, median {statistics.median(values):.3f} s (n={len(values)})"
 
 
-def plan_pair(path: str, data: dict[str, Any], kit_first: bool) -> tuple[Timing, Graph, Timing, Graph]:
+def plan_pair(path: str, kit_first: bool) -> tuple[Timing, Graph, Timing, Graph]:
     """Kit and baseline plans of one manifest, back to back."""
     if kit_first:
         kit_timing, kit_graph = timed(lambda: kit_plan(path))
-        hand_timing, hand_graph = timed(lambda: hand_plan(data))
+        hand_timing, hand_graph = timed(lambda: hand_plan(path))
     else:
-        hand_timing, hand_graph = timed(lambda: hand_plan(data))
+        hand_timing, hand_graph = timed(lambda: hand_plan(path))
         kit_timing, kit_graph = timed(lambda: kit_plan(path))
     return kit_timing, kit_graph, hand_timing, hand_graph
 
@@ -223,14 +231,13 @@ def main(argv: list[str] | None = None) -> int:
         # Warm up: imports of pulumi_azure_native modules, first registrations.
         tiny = manifest("tiny", generate.Shape(2, 4, 20))
         kit_plan(tiny)
-        hand_plan(load(tiny).data)
+        hand_plan(tiny)
 
         # (b, c) the full manifest, kit and baseline back to back.
         path = full_path if plan_full == full else manifest("plan-full", plan_full)
-        data = load(path).data  # the baseline gets plain data: parsing is not timed
         print(f"\n(b, c) plan (preview) under the mock engine: {generate.describe(plan_full).split(';')[0]}, "
               f"{plan_full.items} blocklist items on {plan_full.blocklist_accounts} account")
-        kit_timing, kit_graph, hand_timing, hand_graph = plan_pair(path, data, kit_first=True)
+        kit_timing, kit_graph, hand_timing, hand_graph = plan_pair(path, kit_first=True)
         full_total, full_custom, _ = counts(kit_graph)
         full_cpu = kit_timing.cpu
         full_per_registration, full_per_custom = kit_timing.wall / full_total, kit_timing.wall / full_custom
@@ -250,10 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         # goal is judged on interleaved rounds at 1/16 scale with the same per-account make-up
         # (plan time per resource is constant, see (e)): median of the per-round ratios.
         path = manifest("paired", paired)
-        data = load(path).data
         ratios = []
         for turn in range(rounds):
-            kit_timing, kit_graph, hand_timing, hand_graph = plan_pair(path, data, kit_first=turn % 2 == 0)
+            kit_timing, kit_graph, hand_timing, hand_graph = plan_pair(path, kit_first=turn % 2 == 0)
             ratios.append((kit_timing.cpu / hand_timing.cpu, kit_timing.wall / hand_timing.wall,
                            kit_timing.gc / max(hand_timing.gc, 1e-9)))
             del kit_graph, hand_graph

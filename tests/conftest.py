@@ -11,6 +11,11 @@ os.environ["FOUNDRY_KIT_TODAY"] = "2025-10-01"
 
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# `make check` (the edit loop) runs the property tests with a quarter of their examples;
+# `make test` and CI run them all.
+settings.register_profile("check", max_examples=25)
 
 
 @pytest.fixture(scope="session")

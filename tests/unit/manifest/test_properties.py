@@ -478,7 +478,15 @@ def shuffled(data: Any, rnd: random.Random, lists: bool = False) -> Any:
 # One failure per property is enough to act on (the distinct crashes are pinned below), and
 # shrinking several bugs at once over whole manifests takes minutes.
 BASE = settings(deadline=None, report_multiple_bugs=False)
-FAST = settings(BASE, max_examples=200)
+
+
+def examples(count: int) -> int:
+    """`count` examples in the full suite; fewer in `make check`'s edit loop, whose hypothesis
+    profile (tests/conftest.py) lowers the default of 100 examples, in the same proportion."""
+    return max(10, count * settings.default.max_examples // 100)
+
+
+FAST = settings(BASE, max_examples=examples(200))
 
 
 @FAST
@@ -495,25 +503,25 @@ def test_random_text(text: str, prefix: str) -> None:
     check_text(prefix + text)
 
 
-@settings(BASE, max_examples=300)
+@settings(BASE, max_examples=examples(300))
 @given(token_soup)
 def test_yaml_token_soup(text: str) -> None:
     check_text(text)
 
 
-@settings(BASE, max_examples=40)
+@settings(BASE, max_examples=examples(40))
 @given(deep_nesting())
 def test_deep_nesting(text: str) -> None:
     check_text(text)
 
 
-@settings(BASE, max_examples=60)
+@settings(BASE, max_examples=examples(60))
 @given(anchors_and_aliases())
 def test_anchors_and_aliases(text: str) -> None:
     check_text(text)
 
 
-@settings(BASE, max_examples=200)
+@settings(BASE, max_examples=examples(200))
 @given(st.sampled_from(EXAMPLES), st.data())
 def test_mutated_example_text(name: str, data: st.DataObject) -> None:
     """Typos in the real files, next to a (sometimes also mistyped) common.yaml they extend."""
@@ -539,13 +547,13 @@ def test_billion_laughs_is_refused_with_a_position() -> None:
 # 2. Random YAML-able data
 # --------------------------------------------------------------------------------------
 
-@settings(BASE, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(BASE, max_examples=examples(200), suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(yaml_data, st.dictionaries(keys, yaml_data, max_size=6)), dump_styles)
 def test_random_yaml_data(data: Any, style: dict[str, Any]) -> None:
     check_text(dump(data, style))
 
 
-@settings(BASE, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(BASE, max_examples=examples(150), suppress_health_check=[HealthCheck.too_slow])
 @given(manifest_shaped, dump_styles)
 def test_manifest_shaped_data(data: dict[str, Any], style: dict[str, Any]) -> None:
     check_text(dump(data, style))
@@ -555,7 +563,7 @@ def test_manifest_shaped_data(data: dict[str, Any], style: dict[str, Any]) -> No
 # 3. Mutations of the example manifests, and the round trip
 # --------------------------------------------------------------------------------------
 
-@settings(BASE, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(BASE, max_examples=examples(150), suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(EXAMPLES), st.data(), dump_styles)
 def test_mutated_examples(name: str, data: st.DataObject, style: dict[str, Any]) -> None:
     """The resolved example (extends already applied), mutated, as one standalone file."""
@@ -563,7 +571,7 @@ def test_mutated_examples(name: str, data: st.DataObject, style: dict[str, Any])
     check_text(dump(manifest, style), f"{name}.yaml")
 
 
-@settings(BASE, max_examples=120, suppress_health_check=[HealthCheck.too_slow])
+@settings(BASE, max_examples=examples(120), suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(EXAMPLES), st.data())
 def test_mutated_overlay_and_base(name: str, data: st.DataObject) -> None:
     """The example as written (`extends: common.yaml`), overlay and/or base mutated:
@@ -603,7 +611,7 @@ def test_examples_round_trip(name: str) -> None:
     assert result.manifest == EXPECTED[name]
 
 
-@settings(BASE, max_examples=50)
+@settings(BASE, max_examples=examples(50))
 @given(st.sampled_from(EXAMPLES), st.randoms(use_true_random=False), dump_styles)
 def test_key_order_does_not_matter(name: str, rnd: random.Random, style: dict[str, Any]) -> None:
     """The typed manifest is canonical: reordering mapping keys changes nothing."""
@@ -612,7 +620,7 @@ def test_key_order_does_not_matter(name: str, rnd: random.Random, style: dict[st
         assert load_manifest(path).manifest == EXPECTED[name]
 
 
-@settings(BASE, max_examples=50)
+@settings(BASE, max_examples=examples(50))
 @given(st.sampled_from(EXAMPLES), st.randoms(use_true_random=False))
 def test_list_order_does_not_matter(name: str, rnd: random.Random) -> None:
     """manifest.py promises more: list entries in any order give an equal manifest too."""
