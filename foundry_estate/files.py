@@ -60,14 +60,15 @@ class _Write:
                            "removed": list(self.removed)}).encode()
 
 
-def write_file(path: str, text: str) -> None:
+def write_file(path: str, text: str | bytes) -> None:
     """Write one file whole (replacing it if it exists)."""
     folder, name = os.path.split(path)
     write_files(folder or ".", {name: text}, replace=True)
 
 
-def write_files(root: str, files: Mapping[str, str], replace: bool = False, remove: tuple[str, ...] = ()) -> None:
-    """Write `files` (paths relative to `root`, which exists: its text) whole and together, and
+def write_files(root: str, files: Mapping[str, str | bytes], replace: bool = False,
+                remove: tuple[str, ...] = ()) -> None:
+    """Write `files` (paths relative to `root`, which exists: its text, or bytes) whole and together, and
     remove the files `remove` names with them. Without `replace`, a target that exists refuses the
     whole write. A failure is a `KitError` naming the file, with nothing written."""
     recover(root)
@@ -84,7 +85,8 @@ def write_files(root: str, files: Mapping[str, str], replace: bool = False, remo
         for folder in write.made:
             os.mkdir(os.path.join(root, folder))
         for writing, text in zip(targets, files.values()):
-            _create(write.temp(writing), text.encode("utf-8"), _mode(os.path.join(root, writing)))
+            data = text if isinstance(text, bytes) else text.encode("utf-8")
+            _create(write.temp(writing), data, _mode(os.path.join(root, writing)))
         _sync_folders(root, targets)
         _create(write.journal + ".tmp", write.record(COMMIT))
         os.replace(write.journal + ".tmp", write.journal)

@@ -7,8 +7,8 @@ jsonschema (`schema.py` words the errors of an invalid one with it).
 The cache holds the marshalled code of fastjsonschema's generated module, one file per schema,
 named by a hash of the schema's text, fastjsonschema's version and Python's (so a new kit, a new
 fastjsonschema or a new Python compiles afresh), in `$XDG_CACHE_HOME/foundry-estate` (default
-`~/.cache/foundry-estate`). A file is written whole (a temporary file, then a rename); where
-none can be written or read, the validator is compiled in memory as before."""
+`~/.cache/foundry-estate`), written whole by `files.py`; where none can be written or read, the
+validator is compiled in memory."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 from functools import lru_cache
 from types import CodeType
 from typing import Any, Callable
@@ -77,16 +76,12 @@ def _read(path: str) -> CodeType | None:
 
 
 def _write(path: str, data: bytes) -> None:
-    """`data` at `path`, whole or not at all; a cache that cannot be written is no error."""
+    """`data` at `path`, whole (the kit's one writer); a cache that cannot be written is no error."""
+    from foundry_estate.errors import KitError
+    from foundry_estate.files import write_file
+
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError:
+        write_file(path, data)
+    except (OSError, KitError):
         pass

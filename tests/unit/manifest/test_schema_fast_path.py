@@ -50,7 +50,6 @@ def test_the_compiled_validator_is_kept_in_the_cache_and_read_back(tmp_path: Pat
     assert fast_schemas.is_valid("test", text, {"a": 1}) and not fast_schemas.is_valid("test", text, {})
     [kept] = (tmp_path / "foundry-estate").iterdir()
     assert kept.name.startswith("schema-test-") and kept.suffix == ".marshal"
-    assert not [p for p in kept.parent.iterdir() if p.name.startswith(".tmp-")]  # written whole
 
     fast_schemas._validate_function.cache_clear()
     monkeypatch.setattr(fast_schemas, "_compile", lambda *args: pytest.fail("compiled again"))
