@@ -8,10 +8,18 @@ Anything else that escapes is a bug (exit 3).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from foundry_estate.words import one_line
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: its control characters (newlines, carriage returns, terminal escapes,
+    Unicode line separators) written as Python escapes (`\\n`), so that a value from a manifest
+    never starts a line of its own in a report, where a CI runner could read it as a command."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)

@@ -15,9 +15,9 @@ from foundry_estate.cli import markdown as md
 from foundry_estate.cli.cost_report import change_markdown_detail, change_markdown_summary, change_record, change_text
 from foundry_estate.cli.plan_report import reading_order
 from foundry_estate.cli.report import problem_record
-from foundry_estate.errors import Problem
+from foundry_estate.errors import Problem, one_line
 from foundry_estate.preview.cost_change import cost_change
-from foundry_estate.words import inert_json, one_line, plural
+from foundry_estate.words import inert_json, plural
 
 _ACTIONS = (CREATE, IMPORT, UPDATE, REPLACE, DELETE)
 _VERBS = {CREATE: "to create", IMPORT: "to import", UPDATE: "to update", REPLACE: "to replace", DELETE: "to delete"}

@@ -8,7 +8,8 @@ from typing import TextIO
 
 from foundry_estate.cli import markdown as md
 from foundry_estate.live.drift import DriftReport
-from foundry_estate.words import one_line, plural
+from foundry_estate.errors import one_line
+from foundry_estate.words import plural
 
 
 def _headline(report: DriftReport) -> str:

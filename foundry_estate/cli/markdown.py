@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from foundry_estate.words import one_line
+from foundry_estate.errors import one_line
 
 ZERO_WIDTH_SPACE = "\u200b"
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")

@@ -7,8 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Callable, TextIO
 
-from foundry_estate.errors import Problem
-from foundry_estate.words import inert_json, one_line, plural
+from foundry_estate.errors import Problem, one_line
+from foundry_estate.words import inert_json, plural
 
 
 @dataclass

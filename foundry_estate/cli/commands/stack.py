@@ -16,8 +16,8 @@ from foundry_estate.manifest.loader import load_stack_config
 from foundry_estate.repository.new_stack import create
 from foundry_estate.project.stacks import deploy_order, discover
 from foundry_estate.validate import load_manifest
-from foundry_estate.errors import KitError
-from foundry_estate.words import inert_json, one_line
+from foundry_estate.errors import KitError, one_line
+from foundry_estate.words import inert_json
 from foundry_estate.cli.writing import writable
 
 
