@@ -36,12 +36,16 @@ def validate(document: Document, options: CatalogOptions = CatalogOptions(), env
     problems = sorted(set(problems))
     if any(problem.severity == "error" for problem in problems):
         raise KitError(problems)
-    manifest = build(document.data)
-    if environment is not None:
-        problems = sorted(set(problems) | set(guardrail_problems(document, manifest, environment)))
-        if any(problem.severity == "error" for problem in problems):
-            raise KitError(problems)
-    return Validated(manifest, tuple(problems))
+    validated = Validated(build(document.data), tuple(problems))
+    return validated if environment is None else guarded(document, validated, environment)
+
+
+def guarded(document: Document, validated: Validated, environment: str) -> Validated:
+    """A validated manifest held to `environment`'s guardrails: raises `KitError` with all problems on any error."""
+    problems = sorted(set(validated.warnings) | set(guardrail_problems(document, validated.manifest, environment)))
+    if any(problem.severity == "error" for problem in problems):
+        raise KitError(problems)
+    return Validated(validated.manifest, tuple(problems))
 
 
 def load_manifest(path: str, options: CatalogOptions = CatalogOptions(), environment: str | None = None) -> Validated:

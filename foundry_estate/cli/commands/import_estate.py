@@ -22,7 +22,8 @@ from foundry_estate.live.to_manifest import to_manifest
 from foundry_estate.manifest import writer
 from foundry_estate.manifest.loader import load, load_stack_config
 from foundry_estate.project.stacks import ADOPT_KEY, STACK_DIR, SUBSCRIPTION_KEY, Stack, display, program_config
-from foundry_estate.validate import load_manifest, validate
+from foundry_estate.manifest.document import Document
+from foundry_estate.validate import Validated, guarded, validate
 from foundry_estate.words import plural
 
 STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")  # what Pulumi accepts as a stack name
@@ -71,9 +72,10 @@ def run(args: argparse.Namespace) -> int:
             f"Pulumi config of stack {args.stack}, written by `foundry-estate import`.\n"
             f"{ADOPT_KEY}: the first `pulumi up` imports the existing resources instead of creating them;\n"
             "remove it after that `pulumi up` (README, Adopting an existing estate)."))
-    invalid = _problems(display(manifest), files[os.path.relpath(manifest, root)])
-    if invalid and replacing:  # the manifest in place stays until the imported one is valid
-        raise KitError([*invalid.problems, Problem.at(display(manifest), "the imported manifest is not valid (the "
+    document = load(display(manifest), files[os.path.relpath(manifest, root)])
+    validated = _validated(document)
+    if isinstance(validated, KitError) and replacing:  # the manifest in place stays until the imported one is valid
+        raise KitError([*validated.problems, Problem.at(display(manifest), "the imported manifest is not valid (the "
                                                       "problems that follow): the manifest in place was left as it was")])
     write_files(root, files, replace=True)  # a manifest in place was refused above without --force
     print(f"wrote {display(manifest)}: {_counts(imported.data)}")
@@ -85,20 +87,20 @@ def run(args: argparse.Namespace) -> int:
               "`pulumi up`, so that Pulumi imports the existing resources instead of creating them", file=sys.stderr)
     for note in imported.notes:
         print(f"not expressed in the manifest: {note}", file=sys.stderr)
-    if invalid:
-        raise invalid  # written for the user to mend (nothing was in its place)
-    _guardrails(Stack(args.stack, display(config), display(manifest)))
+    if isinstance(validated, KitError):
+        raise validated  # written for the user to mend (nothing was in its place)
+    _guardrails(Stack(args.stack, display(config), display(manifest)), document, validated)
     print(f"next: foundry-estate plan --stack {args.stack} (what the first `pulumi up` imports, and what it then updates)")
     return 0
 
 
-def _problems(path: str, text: str) -> KitError | None:
-    """The schema, cross-checks and catalog on the text about to be written at `path`."""
+def _validated(document: Document) -> Validated | KitError:
+    """The schema, cross-checks and catalog on the manifest about to be written, or its problems
+    (validated once: the guardrails then take the same document)."""
     try:
-        validate(load(path, text))
+        return validate(document)
     except KitError as error:
         return error
-    return None
 
 
 def _counts(data: dict) -> str:
@@ -110,16 +112,16 @@ def _counts(data: dict) -> str:
                       plural(len(data.get("blocklists", {})), "blocklist"), plural(projects, "project")))
 
 
-def _guardrails(stack: Stack) -> None:
+def _guardrails(stack: Stack, document: Document, validated: Validated) -> None:
     """The estate held to the stack's guardrails: what it breaks is reported, not refused (it is
     what Azure has); `plan` and `pulumi up` refuse it until the manifest or the guardrails change."""
     environment = stack_environment(stack.name, program_config(stack))
     try:
-        validated = load_manifest(stack.manifest_file, environment=environment)
+        held = guarded(document, validated, environment)
     except KitError as error:
         print(f"the estate breaks guardrails of environment {environment} (policy/guardrails.yaml); plan and "
               "`pulumi up` refuse it until the manifest or the guardrails change:", file=sys.stderr)
         print(error, file=sys.stderr)
         return
-    for warning in validated.warnings:
+    for warning in held.warnings:
         print(warning, file=sys.stderr)
