@@ -14,7 +14,7 @@ from typing import Any, Callable, TextIO
 from foundry_estate.catalog.estimate import HOURS_PER_MONTH, TOKENS, CostLine, StackCost, arithmetic, cents, dollars
 from foundry_estate.preview.cost_change import CostChange, LineChange
 from foundry_estate.cli import markdown as md
-from foundry_estate.words import plural
+from foundry_estate.words import inert_json, plural
 
 BASIS = f"list prices in USD; {HOURS_PER_MONTH} hours a month, Azure's convention"
 
@@ -104,8 +104,7 @@ def cost_record(cost: StackCost) -> dict[str, Any]:
 
 
 def as_json(costs: list[StackCost], out: TextIO) -> None:
-    json.dump({"stacks": [cost_record(cost) for cost in costs]}, out, indent=2, sort_keys=True)
-    out.write("\n")
+    out.write(inert_json(json.dumps({"stacks": [cost_record(cost) for cost in costs]}, indent=2, sort_keys=True)) + "\n")
 
 
 REPORTERS: dict[str, Callable[[list[StackCost], TextIO], None]] = {"text": text, "json": as_json, "markdown": markdown}
@@ -118,7 +117,7 @@ def change_headline(change: CostChange) -> str:
     before = dollars(change.base.monthly) if change.base else "$0.00 (new stack)"
     after = dollars(change.head.monthly) if change.head else "$0.00"
     omitted = left_out(change.head) if change.head else ""
-    note = "; some changed lines have no monthly figure" if change.partial else ""
+    note = "; leaves out changed lines whose price is unknown" if change.partial else ""
     delta = dollars(change.delta, signed=True)
     return f"{before} → {after} a month ({delta}{note})" + (f", {omitted}" if omitted else "")
 
@@ -126,7 +125,7 @@ def change_headline(change: CostChange) -> str:
 def _side(line: CostLine | None) -> str:
     if line is None:
         return "none"
-    return dollars(line.monthly) if line.monthly is not None else ("unknown" if line.unknown else "per use")
+    return dollars(line.monthly) if line.monthly is not None else ("unknown" if line.unknown else "per use ($0 in the total)")
 
 
 def _how(change: LineChange) -> str:
@@ -152,8 +151,7 @@ def change_text(change: CostChange, out: TextIO) -> None:
 def change_markdown_summary(changes: list[CostChange], out: TextIO) -> None:
     """The monthly delta first (as Infracost's comment leads with it), one row per stack."""
     total = sum((change.delta for change in changes), Decimal(0))
-    partial = " (some changed resources have no monthly figure: an unknown price, or no declared usage)" \
-        if any(change.partial for change in changes) else ""
+    partial = " (leaves out changed resources whose price is unknown)" if any(change.partial for change in changes) else ""
     print(f"**Monthly cost at list price: {dollars(total, signed=True)}**{partial}\n", file=out)
     print("| stack | monthly before | after | change |\n|---|---:|---:|---:|", file=out)
     for change in changes:

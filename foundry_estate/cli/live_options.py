@@ -16,6 +16,11 @@ def add(parser: argparse.ArgumentParser, subscription_help: str) -> None:
     parser.add_argument("--arm-endpoint", metavar="URL",
                         help=f"Azure Resource Manager endpoint (default: ${live.ENDPOINT_VARIABLE}, else Azure's public "
                              "cloud; sovereign clouds give theirs)")
+    add_timeout(parser)
+
+
+def add_timeout(parser: argparse.ArgumentParser) -> None:
+    """`--timeout SECONDS`: the deadline of every read of the command (also `prices refresh`'s, which has no subscription)."""
     parser.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=reads.DEFAULT_TIMEOUT,
                         help=f"give up reading Azure after this many seconds (default: {reads.DEFAULT_TIMEOUT:g})")
 

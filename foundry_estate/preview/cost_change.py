@@ -35,9 +35,9 @@ class LineChange:
 
     @property
     def delta(self) -> Decimal | None:
-        """head - base a month (an absent side is 0); None when a side present has no monthly figure."""
-        sides = [line for line in (self.base, self.head) if line is not None]
-        if any(line.monthly is None for line in sides):
+        """What the line adds to the stack's monthly total: head - base, a side absent or without
+        declared usage counting 0 (as in the totals); None when a side's price is unknown."""
+        if any(line is not None and line.unknown for line in (self.base, self.head)):
             return None
         return _monthly(self.head) - _monthly(self.base)
 
@@ -55,7 +55,7 @@ class CostChange:
 
     @property
     def partial(self) -> bool:
-        """Some changed line has no monthly figure (an unknown price, or usage not declared)."""
+        """Some changed line's price is unknown, so the delta leaves it out."""
         return any(change.delta is None for change in self.lines)
 
 

@@ -117,11 +117,12 @@ def test_the_diff_delta_is_the_cost_of_what_changed(tmp_path: Path, monkeypatch:
     assert prod["monthlyCost"] == {"base": 10950.0, "head": 16800.0, "delta": 5850.0}
     assert [(c["resource"], c["base"], c["head"], c["delta"], c["renamed"]) for c in prod["costChanges"]] == [
         ("aif-contoso-prod-eus2/chat-default", 10950.0, 14600.0, 3650.0, False),
-        ("aif-contoso-prod-eus2/grok-4", None, 2200.0, None, False)]  # no monthly figure before: per use
+        ("aif-contoso-prod-eus2/grok-4", None, 2200.0, 2200.0, False)]  # before: per use, $0 in the total
     assert cli.main(["diff", "--base", "HEAD", "--stack", "prod"]) == 2
     out = capsys.readouterr().out.splitlines()
-    assert out[1] == ("  Monthly cost at list price: $10,950.00 → $16,800.00 a month (+$5,850.00; some changed lines have no "
-                      "monthly figure), leaves out 6 unknown prices and 2 token-priced deployments without declared usage")
+    assert out[1] == ("  Monthly cost at list price: $10,950.00 → $16,800.00 a month (+$5,850.00), leaves out 6 unknown prices "
+                      "and 2 token-priced deployments without declared usage")
+    assert sum(c["delta"] for c in prod["costChanges"]) == prod["monthlyCost"]["delta"]
     assert out[2] == "      +$3,650.00  aif-contoso-prod-eus2/chat-default: $10,950.00 → $14,600.00 (20 PTUs x $1/hour x 730 hours)"
 
 

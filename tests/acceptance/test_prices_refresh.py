@@ -65,11 +65,11 @@ def test_refresh_follows_every_page_and_rewrites_the_table_whole_with_the_new_pr
 
 
 @pytest.mark.parametrize("page, body, message", [
-    (1, {"items": []}, "page 2 of the answer of the Retail Prices API at {origin} is not "
-                       "{{\"Items\": [objects], \"NextPageLink\": url or null}}: nothing was written"),
+    (1, {"items": []}, "cannot read the Retail Prices API's prices: the answer to GET /api/retail/prices is not what the "
+                       "kit reads: no `Items` list"),
     (2, {"Items": [], "NextPageLink": "https://prices.example.net/api/retail/prices?page=3"},
-     "the Retail Prices API at {origin}: its answer's NextPageLink leads to https://prices.example.net, not to the "
-     "API's own {origin}: not followed, nothing was written"),
+     "cannot read the Retail Prices API's prices: page 3 links to https://prices.example.net/api/retail/prices?page=3, "
+     "elsewhere than {origin}; the kit reads {origin} only and sent nothing there"),
 ])
 def test_a_wrong_shape_or_a_foreign_next_page_writes_nothing(api: FakePrices, table: Path, capsys, page, body, message) -> None:
     before = table.read_text()

@@ -11,7 +11,9 @@ from foundry_estate.catalog.checks import today
 from foundry_estate.catalog.estimate import rate
 from foundry_estate.catalog.meters import Refreshed, refresh
 from foundry_estate.catalog.prices import PRICES_FILE, PROJECT_PRICES, Price, load_prices, prices_text
-from foundry_estate.live.retail_prices import ENDPOINT_VARIABLE, endpoint, read_items
+from foundry_estate.cli.live_options import add_timeout
+from foundry_estate.live.reads import Deadline
+from foundry_estate.live.retail_prices import ENDPOINT_VARIABLE, RetailPrices, endpoint
 from foundry_estate.files import write_file
 from foundry_estate.project.stacks import display, find_root
 from foundry_estate.words import plural
@@ -31,6 +33,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
                                             f"${ENDPOINT_VARIABLE}, else https://prices.azure.com/api/retail/prices.")
     action.add_argument("file", nargs="?", metavar="FILE",
                         help=f"the table to refresh (default: the project's {PROJECT_PRICES}, else the kit's own)")
+    add_timeout(action)
     action.set_defaults(run=run_refresh)
 
 
@@ -38,9 +41,10 @@ def run_refresh(args: argparse.Namespace) -> int:
     path = args.file or _default_table()
     table = load_prices(path)
     base = endpoint()
+    api = RetailPrices(base, Deadline(args.timeout))
     meters = sorted({price.meter.meter_id for price in table.prices if price.meter is not None})
     items = [item for start in range(0, len(meters), METERS_PER_QUERY)
-             for item in read_items(_filter(meters[start:start + METERS_PER_QUERY]), base)]
+             for item in api.items(_filter(meters[start:start + METERS_PER_QUERY]))]
     result = refresh(table, items, today())
     write_file(path, prices_text(result.table))
     _report(display(path), base, result)
