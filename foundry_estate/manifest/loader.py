@@ -12,11 +12,13 @@ dates stay strings (so `version: 2025-04-14` is the string Azure expects).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -61,14 +63,14 @@ for _loader in (_YamlLoader, _FastLoader):
     _loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     value: Any  # dict[str, _Entry] | list[_Node] | scalar
     position: Position
     written: str | None = None  # a number's text as written ("0613" for 395): messages quote it
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     key_position: Position
     node: _Node
@@ -226,7 +228,7 @@ def _syntax_error(error: yaml.MarkedYAMLError) -> tuple[Any, str]:
 
 def _read_text(path: str) -> str:
     try:
-        with open(path, "rb") as handle:
+        with _open_file(path) as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
             if len(raw) > MAX_FILE_BYTES:
                 raise KitError([Problem(Position(path), "", f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB, the "
@@ -239,6 +241,22 @@ def _read_text(path: str) -> str:
     except UnicodeDecodeError as error:
         raise KitError([Problem(_position_at(path, raw[: error.start], b"\n"), "",
                                 f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8")]) from None
+
+
+def _open_file(path: str) -> BinaryIO:
+    """`path` opened for reading if it is a regular file. A folder, a named pipe, a socket or a
+    device is refused: opened without waiting (a pipe's writer may never come), then looked at."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else
+                "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+                "a special file")
+        raise OSError(errno.EINVAL, f"it is {kind}, not a file")
+    if hasattr(os, "O_NONBLOCK"):
+        os.set_blocking(descriptor, True)
+    return os.fdopen(descriptor, "rb")
 
 
 def _position_at(path: str, before: Any, newline: Any) -> Position:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable
 
 from foundry_estate.catalog.checks import CatalogOptions, catalog_problems
 from foundry_estate.validate.checks import CHECKS
+from foundry_estate.validate.checks.secrets import check_secrets, flagged
+from foundry_estate.manifest.quoting import redact
 from foundry_estate.manifest.document import Document
 from foundry_estate.errors import KitError, Problem
 from foundry_estate.guardrails import guardrail_problems
@@ -23,9 +26,12 @@ class Validated:
 def validate(document: Document, options: CatalogOptions = CatalogOptions(), environment: str | None = None) -> Validated:
     """Schema, cross-checks and catalog together; raises `KitError` with all problems on any error.
     With an `environment`, a manifest that passes them is then held to that environment's guardrails."""
-    problems = schema_problems(document)
-    reported = {p.path for p in problems if p.severity == "error"}
-    for check in (*CHECKS, lambda doc: catalog_problems(doc, options)):
+    problems = list(check_secrets(document))  # first: a secret is reported as one, whatever else is wrong
+    secrets = flagged(document) if problems else set()
+    reported = {p.path for p in problems}
+    checks: tuple[Callable[[Document], Iterable[Problem]], ...] = (
+        schema_problems, *CHECKS, lambda doc: catalog_problems(doc, options))
+    for check in checks:
         for problem in check(document):
             # One error per value: a value already reported (by the schema or an earlier
             # check) is not reported again from another angle.
@@ -33,7 +39,7 @@ def validate(document: Document, options: CatalogOptions = CatalogOptions(), env
                 continue
             reported.add(problem.path)
             problems.append(problem)
-    problems = sorted(set(problems))
+    problems = _without_secrets(sorted(set(problems)), secrets)
     if any(problem.severity == "error" for problem in problems):
         raise KitError(problems)
     validated = Validated(build(document.data), tuple(problems))
@@ -46,6 +52,15 @@ def guarded(document: Document, validated: Validated, environment: str) -> Valid
     if any(problem.severity == "error" for problem in problems):
         raise KitError(problems)
     return Validated(validated.manifest, tuple(problems))
+
+
+def _without_secrets(problems: list[Problem], secrets: set[str]) -> list[Problem]:
+    """The problems with every string the secret check flagged redacted from their paths and
+    messages, whichever check quoted it."""
+    if not secrets:
+        return problems
+    return [replace(problem, path=redact(problem.path, secrets), message=redact(problem.message, secrets))
+            for problem in problems]
 
 
 def load_manifest(path: str, options: CatalogOptions = CatalogOptions(), environment: str | None = None) -> Validated:

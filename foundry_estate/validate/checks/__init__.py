@@ -20,11 +20,10 @@ from foundry_estate.validate.checks.hubs import (check_endpoint_models, check_hu
 from foundry_estate.validate.checks.names import check_unique_names
 from foundry_estate.validate.checks.quotas import check_core_quotas, check_quotas
 from foundry_estate.validate.checks.references import check_references, check_unused
-from foundry_estate.validate.checks.secrets import check_secrets
 from foundry_estate.manifest.document import Document
 
 CHECKS: tuple[Callable[[Document], Iterator[Problem]], ...] = (
     check_references, check_spillover, check_model_provider_data, check_unique_names, check_accounts, check_blocklists,
-    check_quotas, check_unused, check_locations, check_limits, check_secrets,
+    check_quotas, check_unused, check_locations, check_limits,
     check_hubs, check_hub_names, check_endpoint_models, check_traffic, check_instance_types, check_core_quotas,
 )
