@@ -113,6 +113,10 @@ class AzureLists:
         """Reads at once, as many as the live layer allows (`reads.PARALLEL`), within the deadline."""
         return self.api.parallel(calls)
 
+    def later(self, call: Callable[[], T]) -> Callable[[], T]:
+        """Reads started now, beside the caller's own work; call what this returns for their result."""
+        return self.api.later(call)
+
     def models(self, location: str) -> list[dict[str, Any]]:
         """Models_List: the models, versions and SKUs offered in `location`."""
         return self._list(f"{self._provider}/locations/{_segment(location)}/models", f"the models list of {location}",

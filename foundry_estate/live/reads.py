@@ -22,7 +22,7 @@ goes through a `JsonApi`. Each failure is a `KitError` of one line (exit 1), nev
   `null`, HTML...), its items list a list, each item as `check` says (default: an object). A wrong
   answer names the request path and what is wrong.
 - **Parallel.** `parallel(calls)` runs the calls at most `parallel` at a time (the first failure
-  stops the rest and is raised).
+  stops the rest and is raised); `later(call)` starts reads beside the caller's own work.
 - **Secrets.** Messages quote no token (the credential's tokens are replaced by `<token>`) and
   shorten what a server sent (an error message, a link) to `QUOTE` characters.
 
@@ -264,6 +264,32 @@ class JsonApi:
         if failures:
             raise failures[0]
         return results
+
+    def later(self, call: Callable[[], T]) -> Callable[[], T]:
+        """`call` started now, beside what the caller does next (reads wait, the caller may compute);
+        the function returned waits for it, no longer than the deadline, and gives its result."""
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                outcome["value"] = self.parallel([call])[0]
+            except BaseException as error:  # handed to the caller's thread, which raises it
+                outcome["error"] = error
+
+        thread = threading.Thread(target=run, name="foundry-estate-read", daemon=True)
+        thread.start()
+
+        def result() -> T:
+            thread.join(max(0.0, self.deadline.remaining()) + 1.0)  # parallel() gives up at the deadline itself
+            if "error" in outcome:
+                raise outcome["error"]
+            if "value" not in outcome:
+                with self._lock:
+                    doing = next(iter(self._reading.values()), "Azure")
+                raise self._late(doing)
+            value: T = outcome["value"]
+            return value
+        return result
 
     # --- one request --------------------------------------------------------------------------
 

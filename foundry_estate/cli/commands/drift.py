@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from foundry_estate.cli import live_options
 from foundry_estate.project.stacks import select
 from foundry_estate.cli.drift_report import REPORTERS
 from foundry_estate.live.drift import AZURE_ONLY, Drift, DriftReport, drift
-from foundry_estate.live.estate import read_accounts
+from foundry_estate.live.client import AzureLists
+from foundry_estate.live.estate import LiveEstate, read_accounts
 from foundry_estate.errors import KitError, Problem
-from foundry_estate.preview.plan import Plan, plan_stack
+from foundry_estate.preview.plan import plan_stack
 from foundry_estate.project.stacks import SUBSCRIPTION_KEY
+from foundry_estate.validate import load_manifest
 
 EXIT_DRIFT = 2
 
@@ -33,12 +36,14 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     stack = select([args.stack], None)[0]
-    plan = plan_stack(stack)
+    declared = load_manifest(stack.manifest_file).manifest
+    if not declared.accounts:
+        raise KitError([Problem.at(stack.manifest_file, "declares no Foundry account: nothing to compare with Azure")])
     azure = live_options.connect(args, stack)
-    group = _group(plan)
-    wanted = {r.azure_name for r in plan.resources if r.type == "azure-native:cognitiveservices:Account"}
-    listed = azure.accounts(group)
-    estate = read_accounts(azure, group, [a for a in listed if a.get("name") in wanted])
+    group, wanted = declared.resource_group.name, {account.name for account in declared.accounts}
+    reading = azure.later(lambda: _read(azure, group, wanted))  # Azure is read while the stack is planned
+    plan = plan_stack(stack)
+    listed, estate = reading()
     report = drift(plan, estate)  # the stack planned once: Azure is read back, not run through the program
     others = [Drift(AZURE_ONLY, f"{plan.stack} · account {a.get('name')}", "exists in the resource group, not in the "
                     "manifest (made by hand?)", str(a.get("id", ""))) for a in listed if a.get("name") not in wanted]
@@ -49,9 +54,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_DRIFT if report.drifts else 0
 
 
-def _group(plan: Plan) -> str:
-    for resource in plan.resources:
-        name = resource.inputs.get("resourceGroupName")
-        if resource.type == "azure-native:cognitiveservices:Account" and isinstance(name, str):
-            return name
-    raise KitError([Problem.at(plan.manifest, "declares no Foundry account: nothing to compare with Azure")])
+def _read(azure: AzureLists, group: str, wanted: set[str]) -> tuple[list[dict[str, Any]], LiveEstate]:
+    """The accounts of the group, and the stack's ones with what is under them."""
+    listed = azure.accounts(group)
+    return listed, read_accounts(azure, group, [a for a in listed if a.get("name") in wanted])
