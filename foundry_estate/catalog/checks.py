@@ -16,6 +16,7 @@ from typing import Iterator
 
 import dataclasses
 
+from foundry_estate.project.adopted import load_snapshot, running_deployments
 from foundry_estate.catalog.models import UNVERIFIED, Catalog, CatalogModel, Lifecycle, ModelVersion, project_catalog
 from foundry_estate.paths import find_root
 from foundry_estate.manifest.reading import as_map, as_str, deployments_in, did_you_mean
@@ -36,6 +37,10 @@ class CatalogOptions:
     horizon_days: int = DEFAULT_HORIZON_DAYS  # warn about versions retiring within this many days
     strict: bool = False  # models missing from the catalog are errors, not warnings
     catalog: Catalog | None = None  # None: the catalog that ships with the kit
+    # Deployments that already run in Azure, as (account, deployment, model, version) in lower
+    # case: a retired version one of them runs is adopted with a warning, not refused. None: those
+    # the stack's read-back file lists (stacks/<stack>.azure.json, written by `import`).
+    running: frozenset[tuple[str, str, str, str]] | None = None
 
 
 def today() -> date:
@@ -56,8 +61,12 @@ def catalog_problems(doc: Document, options: CatalogOptions = CatalogOptions()) 
 
 def _catalog_problems(doc: Document, options: CatalogOptions, catalog: Catalog) -> Iterator[Problem]:
     day = options.today or today()
+    running = options.running
+    if running is None:
+        read = load_snapshot(doc.file)
+        running = running_deployments(read) if read else frozenset()
     yield from serverless_problems(doc, catalog, day, options.horizon_days)
-    for path, _name, deployment, _account in deployments_in(doc.data):
+    for path, deployment_name, deployment, account in deployments_in(doc.data):
         model = as_map(deployment.get("model"))
         model_format, name, version = as_str(model.get("format")), as_str(model.get("name")), as_str(model.get("version"))
         if not (model_format and name):
@@ -66,7 +75,10 @@ def _catalog_problems(doc: Document, options: CatalogOptions, catalog: Catalog) 
         if entry is None:
             yield _unknown_model(doc, path + ("model",), catalog, model_format, name, options.strict)
             continue
-        yield from (_naming_origin(problem, entry) for problem in _entry_problems(doc, options, path, deployment, entry, day))
+        runs = (str(as_str(account.get("name")) or "").lower(), deployment_name.lower(), name.lower(),
+                str(version or "").lower()) in running
+        yield from (_naming_origin(problem, entry)
+                    for problem in _entry_problems(doc, options, path, deployment, entry, day, runs))
 
 
 def _naming_origin(problem: Problem, entry: CatalogModel) -> Problem:
@@ -77,7 +89,7 @@ def _naming_origin(problem: Problem, entry: CatalogModel) -> Problem:
 
 
 def _entry_problems(doc: Document, options: CatalogOptions, path: Path, deployment: dict, entry: CatalogModel,
-                    day: date) -> Iterator[Problem]:
+                    day: date, runs: bool = False) -> Iterator[Problem]:
     model = as_map(deployment.get("model"))
     name, version = entry.name, as_str(model.get("version"))
     known = entry.version(version) if version else None
@@ -89,6 +101,8 @@ def _entry_problems(doc: Document, options: CatalogOptions, path: Path, deployme
         return
     sku = as_str(deployment.get("sku"))
     lifecycle = _lifecycle(doc, path + ("model", "version"), entry, known, sku, day, options.horizon_days)
+    if lifecycle and runs and lifecycle.severity == "error":
+        lifecycle = _already_running(lifecycle)
     if lifecycle:
         yield lifecycle
         if lifecycle.severity == "error":
@@ -144,6 +158,16 @@ def _lifecycle(doc: Document, where: Path, entry: CatalogModel, known: ModelVers
         return doc.problem(where, f"{subject} retires{in_sku} on {retires}, in {_days(days)}: "
                                   f"{move} before then ({_cite(lifecycle.source)})", severity="warning")
     return None
+
+
+def _already_running(retired: Problem) -> Problem:
+    """A retired version a deployment already runs in Azure: adopted as it is, said loudly. Only a
+    change that introduces a retired model (a new deployment, a version changed to it) is refused."""
+    said, _, rest = retired.message.partition(": ")
+    return dataclasses.replace(retired, severity="warning", message=(
+        f"{said}: this deployment already runs it in Azure (the stack's read-back, stacks/<stack>.azure.json), so "
+        f"it is adopted as it is, but Azure answers its calls with HTTP 410 (retired models are no longer served); "
+        f"{rest}"))
 
 
 def _sku_and_capacity(doc: Document, path: Path, entry: CatalogModel, known: ModelVersion, sku: str | None,

@@ -127,7 +127,7 @@ def _changes(subject: str, rid: str, token: str, read: dict[str, Any], declared:
         if difference.path.split(".")[0] in _PLACEMENT or difference.path.startswith("properties.contentFilters"):
             continue
         word = words(difference.path)
-        text = f"{word} is {value(difference.azure)} in Azure, the manifest says {value(difference.manifest)}"
+        text = f"{word} is {value(_plain(difference.azure))} in Azure, the manifest says {value(_plain(difference.manifest))}"
         if difference.path == "properties.model.version" and upgrading:
             text += " (an auto-upgrade: Azure moved the version because the deployment's upgrade option allows it)"
         out.append(Drift(CHANGED, subject, text, rid, difference.path, _plain(difference.azure),

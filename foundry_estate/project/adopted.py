@@ -45,3 +45,17 @@ def load_snapshot(manifest_file: str) -> dict[str, ReadBack] | None:
     with open(path, encoding="utf-8") as handle:
         document = json.load(handle)
     return {rid.lower(): ReadBack(entry["type"], entry["inputs"]) for rid, entry in document["resources"].items()}
+
+
+DEPLOYMENT_TYPES = ("azure-native:cognitiveservices:Deployment",)
+
+
+def running_deployments(read: dict[str, ReadBack]) -> frozenset[tuple[str, str, str, str]]:
+    """The deployments Azure ran when the stack was adopted: (account, deployment, model, version), lower case."""
+    found = set()
+    for entry in read.values():
+        if entry.type in DEPLOYMENT_TYPES:
+            model = (entry.inputs.get("properties") or {}).get("model") or {}
+            found.add((str(entry.inputs.get("accountName", "")).lower(), str(entry.inputs.get("deploymentName", "")).lower(),
+                       str(model.get("name", "")).lower(), str(model.get("version", "")).lower()))
+    return frozenset(found)

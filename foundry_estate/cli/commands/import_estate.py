@@ -17,7 +17,8 @@ from foundry_estate.cli.writing import writable
 from foundry_estate.files import write_files
 from foundry_estate.guardrails import stack_environment
 from foundry_estate.live.estate import read_backs, read_estate
-from foundry_estate.project.adopted import snapshot_path, snapshot_text
+from foundry_estate.catalog.checks import CatalogOptions
+from foundry_estate.project.adopted import running_deployments, snapshot_path, snapshot_text
 from foundry_estate.live.to_manifest import to_manifest
 from foundry_estate.manifest import writer
 from foundry_estate.manifest.loader import load, load_stack_config
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             f"{ADOPT_KEY}: the first `pulumi up` imports the existing resources instead of creating them;\n"
             "remove it after that `pulumi up` (README, Adopting an existing estate)."))
     document = load(display(manifest), files[os.path.relpath(manifest, root)])
-    validated = _validated(document)
+    validated = _validated(document, running_deployments(read_backs(estate)))
     if isinstance(validated, KitError) and replacing:  # the manifest in place stays until the imported one is valid
         raise KitError([*validated.problems, Problem.at(display(manifest), "the imported manifest is not valid (the "
                                                       "problems that follow): the manifest in place was left as it was")])
@@ -94,11 +95,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _validated(document: Document) -> Validated | KitError:
+def _validated(document: Document, running: frozenset[tuple[str, str, str, str]]) -> Validated | KitError:
     """The schema, cross-checks and catalog on the manifest about to be written, or its problems
-    (validated once: the guardrails then take the same document)."""
+    (validated once: the guardrails then take the same document). A retired model one of the
+    `running` deployments already runs is adopted with a warning."""
     try:
-        return validate(document)
+        return validate(document, CatalogOptions(running=running))
     except KitError as error:
         return error
 
