@@ -30,7 +30,10 @@ def counts(diff: StackDiff) -> str:
     if diff.removed:
         return "stack removed (nothing in Azure changes)"
     tally = Counter(change.action for change in diff.changes)
-    return ", ".join(f"{tally[a]} {_VERBS[a]}" for a in _ACTIONS if tally[a]) or "no changes"
+    counted = ", ".join(f"{tally[a]} {_VERBS[a]}" for a in _ACTIONS if tally[a])
+    if diff.kit_unknown:  # never "no changes": the base's kit could not be had (the report's first line)
+        return f"{counted or 'no changes'} from its manifest; what the kit change does is not known"
+    return counted or "no changes"
 
 
 def _ordered(diff: StackDiff) -> list[ResourceChange]:

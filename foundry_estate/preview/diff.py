@@ -74,6 +74,7 @@ class StackDiff:
     changes: tuple[ResourceChange, ...]
     quotas: tuple[SharedUse, ...] = ()  # the head's quota use, added up with the stacks of its subscription
     unchanged: bool = False  # its inputs are identical on both sides, so neither was planned (base, head None)
+    kit_unknown: bool = False  # the base's kit could not be had: what the kit change does is not in `changes`
 
     @property
     def destructive(self) -> bool:
@@ -89,7 +90,7 @@ class StackDiff:
 
     @property
     def changed(self) -> bool:
-        return bool(self.changes) or self.added or self.removed
+        return bool(self.changes) or self.added or self.removed or self.kit_unknown
 
     @property
     def status(self) -> str:

@@ -5,8 +5,9 @@ The inputs: the manifest as resolved (after `extends`, so a file it extends coun
 pure reformatting does not), the stack's Pulumi config, the guardrails it is held to, the
 project's own price table (catalog/prices.yaml: what the stack costs), and the project's
 program (its Pulumi.yaml name, which URNs carry, and the program file). The kit's own code
-and shipped data (catalog, schemas, components) are those of the installed kit, the same on
-both sides of a diff.
+and shipped data (catalog, schemas, components) count only through which kit plans each
+side: where the base pins another kit than the installed one (`base_kit.py`), no stack is
+skipped, since the same manifest can plan differently under another kit.
 
 Two steps keep this cheap for many stacks. First git names the files that changed; a stack
 none of whose files changed, and whose manifest mentions no changed file's name (directly or

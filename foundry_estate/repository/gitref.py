@@ -84,3 +84,12 @@ def tracked_files(root: str, *patterns: str) -> list[str]:
     """The files under `root` (relative to it) that git tracks or would, matching `patterns`."""
     listed = _git(root, "ls-files", "--cached", "--others", "--exclude-standard", "--", *patterns).decode()
     return sorted({line for line in listed.splitlines() if line})
+
+
+def file_at(root: str, ref: str, path: str) -> str | None:
+    """The text of `path` (relative to `root`) at `ref`, or None if it has none."""
+    prefix = verified(root, ref)
+    try:
+        return _git(root, "show", f"{ref}:{prefix}{path}").decode("utf-8", "replace")
+    except KitError:
+        return None

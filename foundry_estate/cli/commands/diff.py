@@ -2,8 +2,10 @@
 
 Plans every stack (or `--stack S`) from the manifests at git `REF` and from the working
 tree, each with its side's project program, and reports the difference. A stack whose inputs
-are identical on both sides (`project/fingerprint.py`) is not planned: the diff costs what
-changed. Exit status:
+are identical on both sides (`repository/fingerprint.py`) is not planned: the diff costs what
+changed. Where the base pins another kit than the installed one (a team's requirements.txt,
+the kit's own source), the base is planned with that kit and nothing is skipped
+(`repository/base_kit.py`); the report's first line says so. Exit status:
 0 no changes, 2 changes, 4 destructive changes with `--fail-on-destructive`, 1 invalid
 input, 3 a bug.
 """
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
+import json
 import os
 import sys
 from contextlib import contextmanager
@@ -19,6 +23,7 @@ from datetime import date
 from typing import Iterator
 
 from foundry_estate.preview.diff import StackDiff, diff_plans
+from foundry_estate.cli import markdown as md
 from foundry_estate.cli.diff_report import REPORTERS
 from foundry_estate.errors import KitError, Position, Problem
 from foundry_estate.catalog.checks import TODAY_VARIABLE
@@ -28,11 +33,29 @@ from foundry_estate.preview.refusals import diff_problems
 from foundry_estate.repository.manifests import stack_manifests
 from foundry_estate.validate import load_manifest
 from foundry_estate.validate.quota import SharedUse, shared_problems, shared_use
+from foundry_estate.repository.base_kit import BaseKit, KitUnavailable, base_kit, kit_environment, plans_with
 from foundry_estate.repository.fingerprint import own_files, same_inputs, untouched_stacks
 from foundry_estate.project.stacks import Stack, discover, display, subscription_of
 from foundry_estate.project.stacks import project_root
 
 EXIT_NO_CHANGES, EXIT_CHANGES, EXIT_DESTRUCTIVE = 0, 2, 4
+
+
+def _report(diffs: list[StackDiff], base: str, kit: BaseKit | None, form: str) -> None:
+    """The report; when the base pins another kit, its first line (JSON: `baseKit`) says which."""
+    if kit is None:
+        REPORTERS[form](diffs, base, sys.stdout)
+    elif form == "json":
+        buffer = io.StringIO()
+        REPORTERS[form](diffs, base, buffer)
+        document = json.loads(buffer.getvalue())
+        document["baseKit"] = {"version": kit.version, "pinnedBy": kit.where, "unavailable": kit.unavailable or None,
+                               "note": kit.note(base)}
+        json.dump(document, sys.stdout, indent=2, sort_keys=True)
+        sys.stdout.write("\n")
+    else:
+        print(f"> {md.text(kit.note(base))}\n" if form == "markdown" else kit.note(base))
+        REPORTERS[form](diffs, base, sys.stdout)
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -96,8 +119,15 @@ def _at_ref(position: Position, ref: str, base_root: str) -> Position:
 
 
 def stack_diffs(root: str, ref: str, names: list[str] | None) -> list[StackDiff]:
+    return compare(root, ref, names)[0]
+
+
+def compare(root: str, ref: str, names: list[str] | None) -> tuple[list[StackDiff], BaseKit | None]:
+    """Each stack's diff, and the kit the base pins where it is not the installed one (then
+    every stack is planned on both sides: the same manifest can plan differently)."""
     head = {stack.name: stack for stack in discover(root)}
-    untouched = untouched_stacks(root, ref, head)
+    kit = base_kit(root, ref)
+    untouched = untouched_stacks(root, ref, head) if kit is None else set()
     with revision(root, ref, [path for name in untouched for path in own_files(root, head[name])]) as base_root:
         base = {stack.name: stack for stack in discover(base_root)}
         wanted = names or sorted(set(head) | set(base))
@@ -105,12 +135,29 @@ def stack_diffs(root: str, ref: str, names: list[str] | None) -> list[StackDiff]
         if unknown:
             raise KitError([Problem.at(display(os.path.join(root, "stacks")),
                                        f"no stack {', '.join(unknown)} here or at {ref}")])
+        kit, by_base_kit = _plans_with_base_kit(kit, [base[name] for name in wanted if name in base], ref, base_root)
+        by_base_kit = {name: dataclasses.replace(plan, warnings=_problems_today(base[name]))  # as _plan_at's
+                       for name, plan in by_base_kit.items()}
         diffs = [StackDiff(name, None, None, (), unchanged=True)
-                 if name in untouched or (name in base and name in head and same_inputs(base[name], head[name]))
-                 else diff_plans(name, _plan_at(base.get(name), ref, base_root),
-                                 plan_stack(head[name]) if name in head else None)
+                 if kit is None and (name in untouched or (name in base and name in head and same_inputs(base[name], head[name])))
+                 else dataclasses.replace(
+                     diff_plans(name, by_base_kit[name] if name in by_base_kit else _plan_at(base.get(name), ref, base_root),
+                                plan_stack(head[name]) if name in head else None),
+                     kit_unknown=kit is not None and bool(kit.unavailable))
                  for name in wanted]
-    return _held_to_refusals(_with_pooled_quota(diffs, list(head.values())))
+    return _held_to_refusals(_with_pooled_quota(diffs, list(head.values()))), kit
+
+
+def _plans_with_base_kit(kit: BaseKit | None, stacks: list[Stack], ref: str,
+                         base_root: str) -> tuple[BaseKit | None, dict[str, Plan]]:
+    """The base's plans made by the kit it pins (none: planned in process), and that kit
+    (saying why it could not be had, if so)."""
+    if kit is None:
+        return None, {}
+    try:
+        return kit, plans_with(kit_environment(kit, base_root), stacks, ref, base_root)
+    except KitUnavailable as error:
+        return dataclasses.replace(kit, unavailable=str(error)), {}
 
 
 def _held_to_refusals(diffs: list[StackDiff]) -> list[StackDiff]:
@@ -153,8 +200,8 @@ def _with_pooled_quota(diffs: list[StackDiff], head: list[Stack]) -> list[StackD
 
 
 def run(args: argparse.Namespace) -> int:
-    diffs = stack_diffs(project_root(), args.base, args.stack)
-    REPORTERS[args.format](diffs, args.base, sys.stdout)
+    diffs, kit = compare(project_root(), args.base, args.stack)
+    _report(diffs, args.base, kit, args.format)
     if args.fail_on_destructive and any(diff.destructive for diff in diffs):
         return EXIT_DESTRUCTIVE
     return EXIT_CHANGES if any(diff.changed for diff in diffs) else EXIT_NO_CHANGES
