@@ -28,7 +28,7 @@ from support.examples import REPO
 
 pytestmark = pytest.mark.slow
 
-NEW_INPUT = "restrict_outbound_network_access"
+NEW_INPUT = "dynamic_throttling_enabled"
 TEAM_LINE = "# ours: the team's own target\nlint:\n\techo lint\n"
 KIT_TARGET = "# kit 0.2.0: a new target\ncheck: validate\n\n"
 
@@ -196,7 +196,7 @@ def test_a_team_repository_runs_its_workflows_and_takes_a_kit_upgrade(wheels: Pa
     report = (runner / "github_step_summary").read_text()
     assert report.startswith("> The base is planned with foundry\\-estate 0.1.0 (requirements.txt at origin/main)") or \
         report.startswith("> The base is planned with foundry-estate 0.1.0 (requirements.txt at origin/main)"), report[:300]
-    assert "restrictOutboundNetworkAccess" in report or NEW_INPUT in report, report
+    assert "dynamicThrottlingEnabled" in report or NEW_INPUT in report, report
     assert "No changes to any stack" not in report
     assert list((tmp_path / "cache" / "kits").glob("0.1.0-*/ready")), "the base's kit is cached for the next diff"
     text = run(kit, "diff", "--base", "origin/main", cwd=project, env=env, ok=(2,)).stdout
