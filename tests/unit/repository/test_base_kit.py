@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from foundry_estate import __version__
 from foundry_estate.cli import main as cli
 from foundry_estate.cli.commands import diff as diff_command
 from foundry_estate.errors import Position, Problem
@@ -17,7 +18,7 @@ from foundry_estate.preview.plan import plan_document, plan_stack
 from foundry_estate.project.stacks import discover
 from foundry_estate.repository import base_kit as kits
 
-INSTALLED = cli.__version__
+INSTALLED = __version__
 ACCOUNT = "azure-native:cognitiveservices:Account"
 
 
