@@ -22,7 +22,7 @@ from support.examples import REPO
 
 WORKFLOWS = REPO / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.y*ml"))
-TEMPLATES = sorted((REPO / "foundry_estate" / "project" / "templates" / "workflows").glob("*.y*ml"))
+TEMPLATES = sorted((REPO / "foundry_estate" / "repository" / "templates" / "workflows").glob("*.y*ml"))
 EXPECTED = {"pull-request.yml", "preview.yml", "deploy.yml", "drift.yml", "stacks.yml"}
 STACK_MATRIX = "${{ fromJSON(needs.stacks.outputs.stacks) }}"  # stacks.yml: every stack, discovered
 
@@ -135,6 +135,7 @@ def test_zizmor_finds_nothing_high_or_medium_and_no_secret_outside_an_environmen
     """The repository's workflows and the templates `init` writes a team (kept equal by
     tests/test_project.py): no high or medium finding in any persona, and no secret used by a job
     outside a GitHub environment (the auditor persona's `secrets-outside-env`)."""
+    assert [p.name for p in TEMPLATES] == [p.name for p in FILES], "the templates `init` writes: one per workflow"
     findings = zizmor_findings(FILES + TEMPLATES)
 
     def where(finding: dict) -> str:
