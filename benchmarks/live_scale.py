@@ -14,9 +14,9 @@ process, answering every request after `--latency` seconds. Then, in this proces
 Every module is imported before the clock starts (a command's start-up is not what grows with the
 estate). Prints each wall and CPU time, the number of requests, the load average and the ratios to the reads
 alone.
-Goals: each command <= 30 s on the 2-core machine, and <= 1.5x the reads alone. `drift` runs the
-program under the mock engine twice (the manifest's plan and the estate's), about 20 ms of CPU per
-resource each: at full scale that alone is minutes, so time it at a smaller `--accounts`.
+Goals: each command <= 30 s on the 2-core machine, and <= 1.5x the reads alone. `drift` plans the
+stack under the mock engine (reading Azure meanwhile), about 20 ms of CPU per resource: at full
+scale that alone is minutes on a loaded machine, so time it at a smaller `--accounts`.
 """
 
 from __future__ import annotations
