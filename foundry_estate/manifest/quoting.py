@@ -13,6 +13,7 @@ revision it was deployed from) is a name, not a secret: the entropy detectors do
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import lru_cache
 from typing import Any, Iterable
@@ -20,6 +21,9 @@ from urllib.parse import unquote
 
 MIN_LENGTH = 16
 """Shorter strings are names, versions and SKUs; no detector finds a secret that short (an AWS key id has 20)."""
+SCANNED = 65_536
+"""The longest string the secret scan reads (a private key block has some 3,000 characters); a
+longer one is an error of its own, so nothing goes unscanned (`check_secrets`)."""
 SHOWN = 200
 """The most characters of one value a message shows (an ARM id fits; a pasted file does not)."""
 _PARTS = re.compile(r"[\s?&;,]+")  # how URLs, connection strings and sentences split into parts
@@ -47,30 +51,39 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 
 
 def looks_secret(value: str) -> bool:
-    return len(value) >= MIN_LENGTH and secret_kind(value) is not None
+    """Whether `value` may be a secret: detect-secrets flags it, or it is too long to scan."""
+    return len(value) > SCANNED or len(value) >= MIN_LENGTH and secret_kind(value) is not None
 
 
 @lru_cache(maxsize=65536)
 def secret_kind(value: str) -> str | None:
     """What detect-secrets takes `value` for (its secret type), or None."""
-    patterns, entropies = _detectors()
-    for detector in patterns:
-        if any(True for _ in detector.analyze_string(value)):
-            return str(detector.secret_type)
+    patterns, any_pattern, entropies = _detectors()
+    if any_pattern.search(value):  # one search first: none of the detectors' own can match without it
+        for detector in patterns:
+            if any(True for _ in detector.analyze_string(value)):
+                return str(detector.secret_type)
     for part in _PARTS.split(value):
         part = unquote(part.split("=", 1)[1] if "=" in part.rstrip("=") else part)
         if len(part) < MIN_LENGTH or _COMMIT_ID.fullmatch(part):
             continue
         for detector in entropies:
-            if any(detector.calculate_shannon_entropy(found) > detector.entropy_limit
+            if any(_may_exceed(found, detector.entropy_limit) and detector.calculate_shannon_entropy(found) > detector.entropy_limit
                    for found in detector.analyze_string(f'"{part}"')):
                 return str(detector.secret_type)
     return None
 
 
+def _may_exceed(found: str, limit: float) -> bool:
+    """Whether `found` can have a Shannon entropy over `limit` bits: with k distinct characters it
+    has at most log2(k) (so most names, with few distinct letters, need no computing)."""
+    return math.log2(len(set(found))) > limit
+
+
 @lru_cache(maxsize=None)
-def _detectors() -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """detect-secrets' pattern detectors, and its two entropy detectors at their default limits."""
+def _detectors() -> tuple[tuple[Any, ...], re.Pattern[str], tuple[Any, ...]]:
+    """detect-secrets' pattern detectors, one pattern that matches wherever any of theirs does, and
+    its two entropy detectors at their default limits."""
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
     from detect_secrets.plugins.base import RegexBasedDetector
     from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString, HexHighEntropyString
@@ -78,13 +91,21 @@ def _detectors() -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     plugins: dict[Any, Any] = get_mapping_from_secret_type_to_class()  # (detect-secrets is untyped)
     patterns = tuple(plugin() for plugin in plugins.values()
                      if issubclass(plugin, RegexBasedDetector) and plugin.__name__ not in _NOT_SECRETS)
-    return patterns, (Base64HighEntropyString(), HexHighEntropyString())
+    any_pattern = re.compile("|".join(f"(?{_scoped(regex.flags)}:{regex.pattern})"
+                                      for detector in patterns for regex in detector.denylist))
+    return patterns, any_pattern, (Base64HighEntropyString(), HexHighEntropyString())
+
+
+def _scoped(flags: int) -> str:
+    """A pattern's flags as a group's inline flags (all of detect-secrets' are Unicode patterns)."""
+    return "".join(letter for letter, flag in (("i", re.IGNORECASE), ("m", re.MULTILINE), ("s", re.DOTALL),
+                                               ("x", re.VERBOSE)) if flags & flag) or "-i"
 
 
 def _render(value: Any, budget: int, top: bool = False) -> str:
     """`value`'s text, stopping soon after `budget` characters (a huge mapping is never written out)."""
     if isinstance(value, str):
-        if looks_secret(value):
+        if looks_secret(value[:budget]):  # all that is shown
             return redacted(value)
         shown = value[:budget]
         return repr(shown) if top else json.dumps(shown, ensure_ascii=False)

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from foundry_estate.errors import Problem
 from foundry_estate.manifest.document import Document, Path
-from foundry_estate.manifest.quoting import MIN_LENGTH, looks_secret, secret_kind
+from foundry_estate.manifest.quoting import MIN_LENGTH, SCANNED, looks_secret, secret_kind
 
 _ADVICE = ("manifests live in git and in pull-request comments: remove it, rotate it, and let the service reach "
            "what it needs through its managed identity or a Key Vault reference")
@@ -21,7 +21,10 @@ _ADVICE = ("manifests live in git and in pull-request comments: remove it, rotat
 
 def check_secrets(doc: Document) -> Iterator[Problem]:
     for path, value, is_key in _strings(doc.data, ()):
-        if len(value) >= MIN_LENGTH:
+        if len(value) > SCANNED:
+            yield doc.problem(path, f"is {len(value):,} characters long: no manifest value is longer than {SCANNED:,} "
+                                    "(the longest the kit scans for secrets)", prefer_key=is_key)
+        elif len(value) >= MIN_LENGTH:
             kind = secret_kind(value)
             if kind:
                 what = "this key" if is_key else "this value"
