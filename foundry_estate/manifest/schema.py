@@ -76,13 +76,19 @@ def schema_problems(document: Document, schema: str = "manifest") -> list[Proble
     fastjsonschema's validator answers for a valid document, an order of magnitude faster than
     jsonschema; jsonschema walks only a document that is not, for every error at once.
     fastjsonschema reads `1.0` as an integer (as JSON Schema drafts do; the kit does not), so a
-    document with a number that is not a plain integer goes the slow way."""
-    if _plain_numbers(document) and _fast_valid(schema, document.data):
+    document with a number that is not a plain integer goes the slow way, unless its schema has no
+    integers to tell apart (the price table's prices are numbers, its version a constant)."""
+    if (_plain_numbers(document) or not _has_integers(schema)) and _fast_valid(schema, document.data):
         return []
     problems: list[Problem] = []
     for error in validator(schema).iter_errors(document.data):
         problems.extend(_translate(document, error))
     return problems
+
+
+@lru_cache(maxsize=None)
+def _has_integers(schema: str) -> bool:
+    return '"integer"' in schema_text(schema)
 
 
 def _plain_numbers(document: Document) -> bool:
