@@ -176,3 +176,24 @@ def test_the_stack_listing_the_workflows_print_holds_no_command(tmp_path, monkey
     assert json.loads(out) == [{"stack": "dev", "environment": environment}, {"stack": "prod", "environment": "prod"}]
     assert cli.main(["stack", "list"]) == 0
     assert capsys.readouterr().out.splitlines() == ["dev\tdev ##[set-output name=stacks;][]\\n::error::y", "prod\tprod"]
+
+
+def test_the_drift_issue_quotes_what_azure_says_as_text() -> None:
+    """The drift issue's body quotes values Azure returns (a tag someone set in the portal)."""
+    import io
+
+    from foundry_estate.cli.drift_report import markdown, text
+    from foundry_estate.live.drift import Drift, DriftReport
+
+    drift = Drift("changed", "prod · core", f"tags.owner: platform-ai in the manifest, {SHORT} in Azure",
+                  "/subscriptions/0/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a`b")
+    report = DriftReport("prod", "0", "rg", (drift,), (f"a note {SHORT}",))
+    out = io.StringIO()
+    markdown(report, out)
+    html = _rendered(out.getvalue())
+    assert "<a " not in html and "<img" not in html and _mentions(html) == []
+    assert html.count("<details>") == html.count("</details>") == 1
+    assert "<code>/subscriptions/0/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a`b</code>" in html
+    out = io.StringIO()
+    text(report, out)
+    assert [line for line in out.getvalue().splitlines() if line.lstrip().startswith("::")] == []
