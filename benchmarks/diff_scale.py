@@ -28,6 +28,7 @@ if REPO not in sys.path:
     sys.path.insert(0, REPO)
 
 from foundry_estate.cli.commands.diff import stack_diffs  # noqa: E402
+from foundry_estate.project.project import load_project  # noqa: E402
 from foundry_estate.cli.diff_report import text  # noqa: E402
 
 GOAL = 1.5
@@ -80,7 +81,7 @@ def timed_diff(root: str) -> tuple[float, str]:
     os.chdir(root)
     try:
         start = time.perf_counter()
-        diffs = stack_diffs(root, "HEAD", None)
+        diffs = stack_diffs(load_project(root), "HEAD", None)
         out = io.StringIO()
         text(diffs, "HEAD", out)
         return time.perf_counter() - start, out.getvalue()

@@ -47,6 +47,7 @@ from foundry_estate.gc_tuning import fewer_collections  # noqa: E402
 from foundry_estate.preview.engine import Graph, run_function  # noqa: E402
 from foundry_estate.preview.plan import record  # noqa: E402
 from foundry_estate.project.stacks import Stack  # noqa: E402
+from foundry_estate.project.project import project_of  # noqa: E402
 from foundry_estate.validate import load_manifest  # noqa: E402
 
 STACK = "bench"
@@ -63,8 +64,9 @@ def kit_plan(path: str) -> Graph:
     """The kit's plan of the manifest at `path`, as `foundry-estate plan --manifest` makes it:
     validation, then the real program under the mock engine (the graph it records), with the
     collector settings every command runs with (gc_tuning.fewer_collections)."""
+    stack = Stack(STACK, "", path)
     with fewer_collections():
-        return record(Stack(STACK, "", path))[1]
+        return record(stack, project_of(stack))[1]
 
 
 def hand_plan(path: str) -> Graph:

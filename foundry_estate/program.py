@@ -15,8 +15,9 @@ import pulumi
 from foundry_estate.components import provision
 from foundry_estate.errors import KitError
 from foundry_estate.gc_tuning import collect_rarely
-from foundry_estate.project.stacks import ADOPT_KEY, CONFIG_KEY, PROJECT_FILE, SUBSCRIPTION_KEY, find_root, manifest_path
-from foundry_estate.validate import load_manifest
+from foundry_estate.paths import PROJECT_FILE, find_root
+from foundry_estate.project.project import Project, handed, load_project, outside_any_project
+from foundry_estate.project.stacks import ADOPT_KEY, CONFIG_KEY, SUBSCRIPTION_KEY, manifest_path
 
 
 def project_root() -> str:
@@ -28,12 +29,23 @@ def project_root() -> str:
     return find_root() or os.getcwd()
 
 
+def the_project() -> Project:
+    """The project the mock engine hands the program, else (under the Pulumi CLI) the one resolved
+    here, once: this is an entry point."""
+    project = handed()
+    if project is not None:
+        return project
+    root = project_root()
+    return load_project(root) if os.path.isfile(os.path.join(root, PROJECT_FILE)) else outside_any_project()
+
+
 def main() -> None:
     collect_rarely()  # as the mock engine plans it: see gc_tuning (the run ends with the process)
+    project = the_project()
     namespace, key = CONFIG_KEY.split(":")
-    path = manifest_path(project_root(), pulumi.get_stack(), pulumi.Config(namespace).get(key))
+    path = manifest_path(project.root or project_root(), pulumi.get_stack(), pulumi.Config(namespace).get(key))
     try:
-        validated = load_manifest(path)
+        validated = project.validated(path)
     except KitError as error:
         raise pulumi.RunError(f"the manifest is not valid:\n{error}") from None
     for warning in validated.warnings:

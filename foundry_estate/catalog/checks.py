@@ -2,14 +2,13 @@
 
 Runs next to the schema and the cross-checks (`foundry_estate/validate/`), reads the document
 defensively like they do (a value of the wrong shape is the schema's to report), and says
-in every message what to write instead. Lifecycle rules compare catalog dates with "today",
-which `CatalogOptions.today` or the environment variable FOUNDRY_KIT_TODAY can set (tests
-never depend on the real date).
+in every message what to write instead. Lifecycle rules compare catalog dates with
+`CatalogOptions.today`, which the project that the entry point resolved hands down
+(`foundry_estate/project/`: the system date, or FOUNDRY_KIT_TODAY where tests pin it).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
@@ -17,14 +16,12 @@ from typing import Iterator
 import dataclasses
 
 from foundry_estate.project.adopted import load_snapshot, running_deployments
-from foundry_estate.catalog.models import UNVERIFIED, Catalog, CatalogModel, Lifecycle, ModelVersion, project_catalog
-from foundry_estate.paths import find_root
+from foundry_estate.catalog.models import UNVERIFIED, Catalog, CatalogModel, Lifecycle, ModelVersion, shipped_catalog
 from foundry_estate.manifest.reading import as_map, as_str, deployments_in, did_you_mean
 from foundry_estate.manifest.document import Document, Path
-from foundry_estate.errors import KitError, Problem
+from foundry_estate.errors import Problem
 
 DEFAULT_HORIZON_DAYS = 90
-TODAY_VARIABLE = "FOUNDRY_KIT_TODAY"
 CATALOG_NAME = "catalog/models.yaml"
 LISTING = "foundry-estate catalog lists them"
 
@@ -33,34 +30,27 @@ LISTING = "foundry-estate catalog lists them"
 class CatalogOptions:
     """How a manifest is held to the catalog."""
 
-    today: date | None = None  # None: FOUNDRY_KIT_TODAY when set, else the system date
+    today: date | None = None  # None: the system date
     horizon_days: int = DEFAULT_HORIZON_DAYS  # warn about versions retiring within this many days
     strict: bool = False  # models missing from the catalog are errors, not warnings
-    catalog: Catalog | None = None  # None: the catalog that ships with the kit
+    catalog: Catalog | None = None  # None: the catalog that ships with the kit (a project's: `Project.catalog`)
     # Deployments that already run in Azure, as (account, deployment, model, version) in lower
     # case: a retired version one of them runs is adopted with a warning, not refused. None: those
     # the stack's read-back file lists (stacks/<stack>.azure.json, written by `import`).
     running: frozenset[tuple[str, str, str, str]] | None = None
 
 
-def today() -> date:
-    """The date lifecycle rules compare with: FOUNDRY_KIT_TODAY (YYYY-MM-DD) or the system date."""
-    value = os.environ.get(TODAY_VARIABLE, "")
-    if not value:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise KitError([Problem.at(TODAY_VARIABLE, f"'{value}' is not a date: write it YYYY-MM-DD, or unset it")]) from None
+    @property
+    def day(self) -> date:
+        return self.today or date.today()
 
 
 def catalog_problems(doc: Document, options: CatalogOptions = CatalogOptions()) -> Iterator[Problem]:
-    catalog = options.catalog or project_catalog(find_root(os.path.dirname(os.path.abspath(doc.file))))
-    yield from _catalog_problems(doc, options, catalog)
+    yield from _catalog_problems(doc, options, options.catalog or shipped_catalog())
 
 
 def _catalog_problems(doc: Document, options: CatalogOptions, catalog: Catalog) -> Iterator[Problem]:
-    day = options.today or today()
+    day = options.day
     running = options.running
     if running is None:
         read = load_snapshot(doc.file)

@@ -92,6 +92,12 @@ class Guardrails:
         return tuple(rule.resolve(environment, label) for rule in self.rules)
 
 
+def guardrails_file(root: str | None) -> str:
+    """`policy/guardrails.yaml` of the project at `root`, else the kit's own."""
+    candidate = os.path.join(root, GUARDRAILS_FILE) if root else None
+    return candidate if candidate and os.path.isfile(candidate) else str(DEFAULT_FILE)
+
+
 def load_guardrails(path: str | os.PathLike[str] | None = None) -> Guardrails:
     """Read and validate a guardrails file (default: the kit's own `policy/guardrails.yaml`).
     Raises `KitError` with every problem, positioned in that file."""

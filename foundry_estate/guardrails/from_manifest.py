@@ -6,18 +6,15 @@ each remembers its manifest path, and the `Document` turns path + field into fil
 
 from __future__ import annotations
 
-import os
-
 from foundry_estate.manifest.document import Document
 from foundry_estate.errors import Position, Problem
 from foundry_estate.manifest.reading import did_you_mean
 from foundry_estate.manifest.model import Account, ContentFilter, Deployment, Manifest
-from foundry_estate.paths import find_root
 from foundry_estate.guardrails.checks import evaluate
 from foundry_estate.guardrails.environment import ENVIRONMENT_KEY
-from foundry_estate.guardrails.config import AS_WRITTEN, DEFAULT_FILE, GUARDRAILS_FILE, Guardrails, load_guardrails
+from foundry_estate.guardrails.config import AS_WRITTEN, Guardrails, load_guardrails
 from foundry_estate.catalog.billed import from_manifest
-from foundry_estate.catalog.prices import PriceTable, project_prices
+from foundry_estate.catalog.prices import PriceTable, shipped_prices
 from foundry_estate.guardrails.facts import AccountFacts, ContentFilterFacts, DeploymentFacts, Facts, Ref, billed_facts
 
 SEVERITY = {"mandatory": "error", "advisory": "warning"}
@@ -34,17 +31,15 @@ def manifest_facts(manifest: Manifest, prices: PriceTable | None = None) -> Fact
 
 
 def guardrail_problems(document: Document, manifest: Manifest, environment: str,
-                       guardrails: Guardrails | None = None) -> list[Problem]:
+                       guardrails: Guardrails | None = None, prices: PriceTable | None = None) -> list[Problem]:
     """The guardrails of `environment` on a validated manifest, as positioned problems:
     `path: rule-id: message`, an error for a mandatory rule, a warning for an advisory one.
 
-    `guardrails` defaults to `policy/guardrails.yaml` of the manifest's project (the nearest
-    directory with a Pulumi.yaml), else the kit's own; a broken guardrails file raises
-    `KitError` with its own problems."""
-    guardrails = guardrails if guardrails is not None else load_guardrails(project_guardrails(document.file))
+    `guardrails` and `prices`: the project's (`Project.guardrails`, `Project.prices`), by default
+    the kit's own; a broken guardrails file raises `KitError` with its own problems."""
+    guardrails = guardrails if guardrails is not None else load_guardrails()
     problems = [] if guardrails.knows(environment) else [unknown_environment(document.file, environment, guardrails)]
-    prices = project_prices(find_root(os.path.dirname(os.path.abspath(document.file))))
-    for violation in evaluate(guardrails.for_environment(environment), manifest_facts(manifest, prices)):
+    for violation in evaluate(guardrails.for_environment(environment), manifest_facts(manifest, prices or shipped_prices())):
         path = violation.where + violation.field
         problems.append(document.problem(path, f"{violation.rule}: {violation.message}",
                                          prefer_key=path not in document.positions,
@@ -59,13 +54,6 @@ def unknown_environment(file: str, environment: str, guardrails: Guardrails) -> 
                                        f"{did_you_mean(environment, known)}, so every rule applies as written "
                                        f"({AS_WRITTEN}'s settings): list it under environments there, or set the stack's "
                                        f"{ENVIRONMENT_KEY} to one it names ({', '.join(known) or 'none'})", "warning")
-
-
-def project_guardrails(manifest_file: str) -> str:
-    """`policy/guardrails.yaml` of the project `manifest_file` belongs to, else the kit's own."""
-    root = find_root(os.path.dirname(os.path.abspath(manifest_file)))
-    candidate = os.path.join(root, GUARDRAILS_FILE) if root else None
-    return candidate if candidate and os.path.isfile(candidate) else str(DEFAULT_FILE)
 
 
 def _account(account: Account, where: tuple[str, ...]) -> AccountFacts:

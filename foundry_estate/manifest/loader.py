@@ -76,13 +76,15 @@ class _Entry:
     node: _Node
 
 
-def load(path: str, text: str | None = None) -> Document:
+def load(path: str, text: str | None = None, root: str | None = None) -> Document:
     """Load the manifest at `path` (as the user wrote it: messages show this spelling); with
-    `text`, that text as if it were the file at `path` (a manifest about to be written)."""
+    `text`, that text as if it were the file at `path` (a manifest about to be written).
+    `extends` may not leave `root`, the project's directory (`Project.confinement`)."""
     positions: dict[Path, Position] = {}
     key_positions: dict[Path, Position] = {}
     written: dict[Path, str] = {}
-    data = _flatten(_load_tree(path, chain=(), root=_confinement(path), text=text), (), positions, key_positions, written)
+    confinement = os.path.realpath(root) if root else _confinement(path)
+    data = _flatten(_load_tree(path, chain=(), root=confinement, text=text), (), positions, key_positions, written)
     return Document(path, data, positions, key_positions, written)
 
 
@@ -124,8 +126,8 @@ def load_project_file(path: str) -> dict[str, Any]:
 
 
 def _confinement(path: str) -> str:
-    """The directory `extends` may not leave: the project's (the nearest with a Pulumi.yaml), else
-    the manifest's own."""
+    """Where a caller without a project confines `extends`: the nearest directory with a
+    Pulumi.yaml, else the manifest's own."""
     directory = os.path.dirname(os.path.abspath(path))
     return os.path.realpath(find_root(directory) or directory)
 

@@ -28,10 +28,9 @@ from foundry_estate.pulumi_sdk import MockCallArgs, MockMonitor, MockResourceArg
 
 from foundry_estate.azure import resource_types as types
 from foundry_estate.gc_tuning import fewer_collections
-from foundry_estate.project.stacks import Project, find_root, load_project
+from foundry_estate.project.project import DEFAULT_PROJECT, HANDED, Project
 from foundry_estate.words import UNKNOWN
 
-DEFAULT_PROJECT = "foundry-kit"  # the project name outside any project (a bare manifest)
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 TENANT = "00000000-0000-0000-0000-00000000aaaa"
 CLIENT = "00000000-0000-0000-0000-00000000bbbb"
@@ -146,13 +145,11 @@ def _known(value: Any) -> Any:
 
 def run_program(stack: str, config: dict[str, str] | None = None, preview: bool = False,
                 project: Project | None = None) -> Graph:
-    """Run the program of `project` (default: the project of the working directory) for `stack`
-    under mocks, under the project's name, and return what it registered. Outside any project, or
-    in one without a program file, the kit's own program runs (what `foundry-estate init` writes calls it)."""
-    if project is None:
-        root = find_root()
-        project = load_project(root) if root else None
-    if project is not None and os.path.isfile(project.program):
+    """Run the program of `project` for `stack` under mocks, under the project's name, and return
+    what it registered; the program is handed the project (`project.HANDED`). Without a project
+    (the program then resolves its own, as under the Pulumi CLI), outside any project, or in one
+    without a program file, the kit's own program runs (what `foundry-estate init` writes calls it)."""
+    if project is not None and project.program and os.path.isfile(project.program):
         program_file = project.program
         program: Callable[[], Any] = lambda: runpy.run_path(program_file, run_name="__main__")
     else:
@@ -193,5 +190,6 @@ def _run_program(program: Callable[[], Any], stack: str, config: dict[str, str],
                              preview=preview, monitor=monitor, logger=logger)
     pulumi_sdk.set_root_directory(project.root if project else None)  # as the CLI sets it
     pulumi_sdk.set_config(config)
+    HANDED.set(project)  # this run's context only (run_function gives each run its own)
     pulumi_sdk.run(program)
     return Graph(monitor.registrations, _known(pulumi_sdk.root_outputs()), messages.messages)

@@ -7,14 +7,13 @@ account they belong to, with the stack outputs and the manifest's quota use.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from foundry_estate.azure.resource_types import ACCOUNT, DEPLOYMENT
 from foundry_estate.catalog.billed import from_inputs, usage_of
 from foundry_estate.catalog.estimate import StackCost, cents, estimate
-from foundry_estate.catalog.prices import PriceTable, project_prices
+from foundry_estate.catalog.prices import PriceTable
 from foundry_estate.manifest.model import Manifest
 from foundry_estate.preview.engine import Graph, Registration, run_program
 from foundry_estate.errors import Problem
@@ -24,8 +23,9 @@ from foundry_estate.preview.adoption import Adopted, adopted, refuse_replacement
 from foundry_estate.project.adopted import load_snapshot, snapshot_path
 from foundry_estate.guardrails import stack_environment
 from foundry_estate.validate.quota import CoreUse, QuotaUse, core_use, quota_use
-from foundry_estate.project.stacks import Stack, find_root, program_config, project_of
-from foundry_estate.validate import Validated, load_manifest
+from foundry_estate.project.project import Project
+from foundry_estate.project.stacks import Stack, program_config
+from foundry_estate.validate import Validated
 
 ACCOUNT_COMPONENT = "foundry-kit:index:FoundryAccount"
 GROUP_COMPONENTS = (ACCOUNT_COMPONENT, "foundry-kit:index:FoundryHub")  # a plan reads by account and by hub
@@ -80,11 +80,11 @@ def environment_of(stack: Stack) -> str | None:
     return stack_environment(stack.name, program_config(stack)) if stack.config_file else None
 
 
-def record(stack: Stack) -> tuple[Validated, Graph]:
+def record(stack: Stack, project: Project) -> tuple[Validated, Graph]:
     """Validate the stack's manifest and hold it to its environment's guardrails (a `KitError`
-    if invalid), then run the program on it."""
-    return (load_manifest(stack.manifest_file, environment=environment_of(stack)),
-            run_program(stack.name, program_config(stack), preview=True, project=project_of(stack)))
+    if invalid), then run the program on it (which finds it validated: `Project.checked`)."""
+    return (project.validated(stack.manifest_file, environment_of(stack)),
+            run_program(stack.name, program_config(stack), preview=True, project=project))
 
 
 def planned_resources(graph: Graph) -> tuple[PlannedResource, ...]:
@@ -93,13 +93,13 @@ def planned_resources(graph: Graph) -> tuple[PlannedResource, ...]:
     return tuple(_planned(r, _account_of(r, by_urn)) for r in graph.resources if r.custom)
 
 
-def plan_stack(stack: Stack) -> Plan:
-    validated, graph = record(stack)
+def plan_stack(stack: Stack, project: Project) -> Plan:
+    """The plan of `stack` of `project` (which the entry point resolved)."""
+    validated, graph = record(stack, project)
     resources = planned_resources(graph)
     keys = {**{account.name: account.key for account in validated.manifest.accounts},
             **{hub.name: hub.key for hub in validated.manifest.hubs}}
     adoption, snapshot = adoption_of(stack.manifest_file, resources, keys)
-    prices = project_prices(find_root(os.path.dirname(os.path.abspath(stack.manifest_file))))
     return Plan(
         stack=stack.name,
         manifest=stack.manifest_file,
@@ -113,7 +113,7 @@ def plan_stack(stack: Stack) -> Plan:
         environment=environment_of(stack),
         adoption=adoption,
         snapshot=snapshot,
-        cost=stack_cost(stack.name, resources, validated.manifest, prices),
+        cost=stack_cost(stack.name, resources, validated.manifest, project.prices),
     )
 
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from foundry_estate.errors import Problem
-from foundry_estate.guardrails import load_guardrails
-from foundry_estate.guardrails.from_manifest import project_guardrails
+from foundry_estate.guardrails import Guardrails
 from foundry_estate.manifest.loader import load
 from foundry_estate.azure import resource_types as types
 from foundry_estate.preview.diff import CREATE, DELETE, REPLACE, StackDiff
@@ -22,22 +21,23 @@ from foundry_estate.validate.quota import label
 ACCOUNT = "azure-native:cognitiveservices:Account"
 
 
-def diff_problems(diff: StackDiff) -> list[Problem]:
+def diff_problems(diff: StackDiff, guardrails: Guardrails) -> list[Problem]:
+    """What the change breaks, held to the head project's `guardrails`."""
     if diff.head is None or diff.base is None:
         return []
-    found = list(_replaced_accounts(diff)) + list(_rename_overruns(diff)) + list(_type_switches(diff))
+    found = list(_replaced_accounts(diff, guardrails)) + list(_rename_overruns(diff)) + list(_type_switches(diff))
     if not found:
         return []
     document = load(diff.head.manifest)
     return [document.problem(path, message, prefer_key=True, severity=severity) for path, message, severity in found]
 
 
-def _replaced_accounts(diff: StackDiff) -> Iterator[tuple[tuple[str, ...], str, str]]:
+def _replaced_accounts(diff: StackDiff, guardrails: Guardrails) -> Iterator[tuple[tuple[str, ...], str, str]]:
     assert diff.head is not None
     replaced = [c for c in diff.changes if c.resource.type == ACCOUNT and c.action == REPLACE and c.destructive_itself]
     if not replaced or diff.head.environment is None:
         return
-    rules = load_guardrails(project_guardrails(diff.head.manifest)).for_environment(diff.head.environment)
+    rules = guardrails.for_environment(diff.head.environment)
     for rule in rules:
         if rule.check != "account-protected" or not rule.enabled or rule.parameters.get("allowReplacement", True):
             continue

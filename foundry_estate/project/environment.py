@@ -11,33 +11,34 @@ import os
 from typing import Iterable, Mapping
 
 from foundry_estate.errors import KitError, Problem
-from foundry_estate.guardrails.config import AS_WRITTEN, load_guardrails
+from foundry_estate.guardrails.config import AS_WRITTEN, Guardrails
 from foundry_estate.guardrails.environment import stack_environment
-from foundry_estate.guardrails.from_manifest import project_guardrails
 from foundry_estate.manifest.loader import load_stack_config
 from foundry_estate.manifest.reading import did_you_mean
-from foundry_estate.project.stacks import Stack, discover, find_root
+from foundry_estate.project.project import Project, resolve
+from foundry_estate.project.stacks import Stack, discover
 
 
 def environment_of(manifest_file: str, explicit: str | None = None, *, allow_unknown: bool = False,
-                   by_manifest: Mapping[str, Mapping[str, str]] | None = None) -> str | None:
+                   by_manifest: Mapping[str, Mapping[str, str]] | None = None, project: Project | None = None) -> str | None:
     """The environment whose guardrails apply to `manifest_file`: `explicit` (validate's
     `--environment`) if given, else that of the project stack whose manifest it is, else None
     (a file no stack uses gets no guardrails). A file that stacks of different environments
     share raises `KitError`: which environment is meant must be said. So does an `explicit`
     name the guardrails do not know (a typo), unless `allow_unknown`. `by_manifest`: the
-    project's `stack_environments` (default: of the stacks found from the manifest's directory up)."""
+    project's `stack_environments` (default: of the stacks of `project`). `project`: the one the
+    entry point resolved (default: the manifest's, resolved here)."""
+    project = project or resolve(os.path.dirname(os.path.abspath(manifest_file)))
     if explicit:
         if not allow_unknown:
-            _refuse_unknown(explicit, manifest_file)
+            _refuse_unknown(explicit, project.guardrails)
         return explicit
     if not os.path.isfile(manifest_file):
         return None
     if by_manifest is None:
-        root = find_root(os.path.dirname(os.path.abspath(manifest_file)))
-        if root is None:
+        if project.root is None:
             return None
-        by_manifest = stack_environments(discover(root, broken=[]))  # a broken stack file is reported as such, not here
+        by_manifest = stack_environments(discover(project.root, broken=[]))  # a broken stack file is reported as such, not here
     found = by_manifest.get(os.path.realpath(manifest_file), {})
     if len(set(found.values())) > 1:
         names = " and ".join(f"{name} ({environment})" for name, environment in sorted(found.items()))
@@ -54,8 +55,7 @@ def stack_environments(stacks: Iterable[Stack]) -> dict[str, dict[str, str]]:
     return found
 
 
-def _refuse_unknown(environment: str, manifest_file: str) -> None:
-    guardrails = load_guardrails(project_guardrails(manifest_file))
+def _refuse_unknown(environment: str, guardrails: Guardrails) -> None:
     if not guardrails.knows(environment):
         known = list(guardrails.environments)
         raise KitError([Problem.at(guardrails.file, f"--environment '{environment}' is not an environment this file names"

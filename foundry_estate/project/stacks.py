@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from foundry_estate.errors import KitError, Position, Problem
-from foundry_estate.manifest.loader import load_project_file, load_stack_config
+from foundry_estate.manifest.loader import load_stack_config
 from foundry_estate.paths import PROJECT_FILE, display, find_root
 
 CONFIG_KEY = "foundry-kit:manifest"
@@ -23,33 +23,6 @@ DEPLOY_ORDER_KEY = "foundry-kit:deployOrder"
 DEFAULT_DEPLOY_ORDER = 100  # a stack that does not say deploys after those that do
 STACK_DIR = "stacks"
 PROGRAM_FILE = "__main__.py"
-
-
-@dataclass(frozen=True)
-class Project:
-    """A Pulumi project: the directory of its Pulumi.yaml, its name, and its program file."""
-    root: str
-    name: str
-    program: str
-
-
-def load_project(root: str) -> Project:
-    """The project whose Pulumi.yaml is in `root` (its `main` option may move the program)."""
-    path = os.path.join(root, PROJECT_FILE)
-    data = load_project_file(path)
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise KitError([Problem(Position(display(path)), "name", "the project needs a name (name: my-project)")])
-    main = data.get("main")
-    program = os.path.join(root, main if isinstance(main, str) else "")
-    return Project(root, name.strip(), program if program.endswith(".py") else os.path.join(program, PROGRAM_FILE))
-
-
-def project_of(stack: Stack) -> Project | None:
-    """The project of `stack`: the nearest Pulumi.yaml above its config file (or its manifest),
-    else above the working directory; None outside any project."""
-    root = find_root(os.path.dirname(os.path.abspath(stack.config_file or stack.manifest_file))) or find_root()
-    return load_project(root) if root else None
 
 
 @dataclass(frozen=True)

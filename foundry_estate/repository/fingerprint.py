@@ -25,10 +25,10 @@ import os
 from foundry_estate.catalog.prices import PROJECT_PRICES
 from foundry_estate.errors import KitError
 from foundry_estate.guardrails.config import GUARDRAILS_FILE
-from foundry_estate.guardrails.from_manifest import project_guardrails
 from foundry_estate.manifest.loader import load, load_stack_config
 from foundry_estate.repository.gitref import changed_files, tracked_files
-from foundry_estate.project.stacks import Stack, project_of
+from foundry_estate.project.project import Project
+from foundry_estate.project.stacks import Stack
 
 
 def _file(path: str | None) -> bytes:
@@ -38,28 +38,29 @@ def _file(path: str | None) -> bytes:
         return handle.read()
 
 
-def stack_inputs(stack: Stack) -> str:
-    """The digest of everything the stack's plan is computed from (a `KitError` if its
+def stack_inputs(stack: Stack, project: Project) -> str:
+    """The digest of everything the stack's plan in `project` is computed from (a `KitError` if its
     manifest or config cannot be read: planning it reports that)."""
-    project = project_of(stack)
     digest = hashlib.sha256()
     for part in (
-        json.dumps(load(stack.manifest_file).data, sort_keys=True, default=str).encode(),
+        json.dumps(load(stack.manifest_file, root=project.root).data, sort_keys=True, default=str).encode(),
         json.dumps(load_stack_config(stack.config_file) if stack.config_file else {}, sort_keys=True, default=str).encode(),
-        _file(project_guardrails(stack.manifest_file)),
-        (project.name if project else "(no project)").encode(),
-        _file(project.program if project else None),
-        _file(os.path.join(project.root, PROJECT_PRICES) if project else None),  # the project's own prices: its cost
+        _file(project.guardrails_file),
+        (project.name if project.root else "(no project)").encode(),
+        _file(project.program or None),
+        _file(os.path.join(project.root, PROJECT_PRICES) if project.root else None),  # the project's own prices: its cost
     ):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
 
 
-def untouched_stacks(root: str, ref: str, head: dict[str, Stack]) -> set[str]:
-    """The stacks of the working tree (`root`: its project) none of whose input files differ
+def untouched_stacks(project: Project, ref: str, head: dict[str, Stack]) -> set[str]:
+    """The stacks of the working tree (of `project`) none of whose input files differ
     from `ref`, known without reading them: they are identical at `ref` too."""
+    assert project.root is not None
+    root = project.root
     changed = changed_files(root, ref)
-    if _project_changed(changed, root):
+    if _project_changed(changed, project):
         return set()
     affected = _mentioning({os.path.basename(path) for path in changed}, root)
     untouched = set()
@@ -76,12 +77,10 @@ def own_files(root: str, stack: Stack) -> list[str]:
     return [os.path.relpath(os.path.abspath(path), root) for path in (stack.manifest_file, stack.config_file) if path]
 
 
-def _project_changed(changed: set[str], root: str) -> bool:
+def _project_changed(changed: set[str], project: Project) -> bool:
     """Whether what every stack shares changed: Pulumi.yaml, the program, the guardrails, the project's prices."""
-    project = project_of(Stack("", "", os.path.join(root, "Pulumi.yaml")))
-    shared = {"Pulumi.yaml", GUARDRAILS_FILE, PROJECT_PRICES}
-    if project is not None:
-        shared.add(os.path.relpath(project.program, root))
+    assert project.root is not None
+    shared = {"Pulumi.yaml", GUARDRAILS_FILE, PROJECT_PRICES, os.path.relpath(project.program, project.root)}
     return bool(changed & shared)
 
 
@@ -104,9 +103,9 @@ def _mentioning(names: set[str], root: str) -> set[str]:
     return affected
 
 
-def same_inputs(base: Stack, head: Stack) -> bool:
+def same_inputs(base: Stack, head: Stack, base_project: Project, head_project: Project) -> bool:
     """Whether the stack at the base and in the working tree plans from identical inputs."""
     try:
-        return stack_inputs(base) == stack_inputs(head)
+        return stack_inputs(base, base_project) == stack_inputs(head, head_project)
     except KitError:
         return False  # planning it reports why

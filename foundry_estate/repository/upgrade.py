@@ -29,7 +29,9 @@ from foundry_estate import __version__
 from foundry_estate.files import write_files
 from foundry_estate.errors import KitError, Position, Problem
 from foundry_estate.repository.scaffold import RECORD, Record, read_record, record_text, recorded, render
-from foundry_estate.project.stacks import display, project_of, Stack
+from foundry_estate.paths import PROJECT_FILE
+from foundry_estate.project.project import project_file
+from foundry_estate.project.stacks import display
 
 # What happened to a file
 ADDED, UPDATED, MERGED, CONFLICT, KEPT_DELETED, REMOVED, KEPT_REMOVED, CURRENT, YOURS = (
@@ -68,8 +70,7 @@ def version_key(version: str) -> tuple[int, ...]:
 
 
 def project_name(root: str) -> str | None:
-    project = project_of(Stack("", "", os.path.join(root, "Pulumi.yaml")))
-    return project.name if project else None
+    return project_file(root)[0] if os.path.isfile(os.path.join(root, PROJECT_FILE)) else None
 
 
 def upgrade(root: str, dry_run: bool = False) -> tuple[Record | None, Record, list[Outcome]]:

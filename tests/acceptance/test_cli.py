@@ -74,7 +74,7 @@ def test_a_bug_exits_3_with_a_report(repo, monkeypatch, capsys) -> None:
     def planted_bug(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("the planted bug")
 
-    monkeypatch.setattr("foundry_estate.cli.commands.validate.load", planted_bug)
+    monkeypatch.setattr("foundry_estate.project.project.load", planted_bug)
     assert cli.main(["validate", "invalid.yaml"]) == 3
     err = capsys.readouterr().err
     assert err.startswith("foundry-estate: an unexpected error occurred (a bug in the kit, not in your manifests).\n"

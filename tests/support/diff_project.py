@@ -10,6 +10,7 @@ import subprocess
 
 from foundry_estate.cli.commands.diff import stack_diffs
 from foundry_estate.cli.diff_report import as_json
+from foundry_estate.project.project import load_project
 from support.examples import REPO, copy_examples
 
 
@@ -44,6 +45,6 @@ def edit(root: str, file: str, old: str, new: str) -> None:
 def summary(root: str, stack: str = "prod") -> list[str]:
     """The plain-language sentences of one stack, in report order."""
     out = io.StringIO()
-    as_json(stack_diffs(root, "HEAD", [stack]), "HEAD", out)
+    as_json(stack_diffs(load_project(str(root)), "HEAD", [stack]), "HEAD", out)
     return [f"{s['subject']}" + (f" ({', '.join(s['accounts'])})" if s["accounts"] else "") + f": {s['text']}"
             for s in json.loads(out.getvalue())["stacks"][0]["summary"]]

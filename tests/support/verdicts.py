@@ -12,6 +12,7 @@ from foundry_estate.guardrails.from_engine import ACCOUNT
 from foundry_estate.manifest.loader import load
 from foundry_estate.preview.engine import Graph
 from foundry_estate.validate import validate
+from support.today import PINNED
 
 SEVERITY = {"mandatory": "error", "advisory": "warning"}
 Verdict = tuple[str, str, Ref, str]  # rule id, error | warning, object, message
@@ -22,7 +23,7 @@ def validator_verdicts(manifest_file: Path | str, environment: str, guardrails: 
     into its object (a problem about the whole file, such as an environment the guardrails do
     not name, is not a rule's verdict and is left out)."""
     document = load(str(manifest_file))
-    manifest = validate(document).manifest
+    manifest = validate(document, PINNED).manifest
     prefixes = {}
     for account in manifest.accounts:
         prefixes[f"accounts.{account.key}."] = Ref("account", account.name, account.name)

@@ -23,8 +23,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("live",),  # Azure read: the client, an estate, drift, import
     ("preview",),  # the program under the mock engine: plan, diff, summaries, refusals
     ("program",),  # the Pulumi program (`pulumi up` runs it; plan and diff run it under mocks)
+    ("project",),  # the project an entry point resolves and hands down; its stacks, their config, environments
     ("validate",),  # document -> typed manifest: schema, cross-checks, catalog, guardrails; quota use
-    ("project",),  # the Pulumi project: its stacks, their config, the environment a manifest is held to
     ("components", "guardrails"),  # the ComponentResources; the guardrail rules and the policy pack
     ("catalog",),  # the model catalog, instance types, Azure's limits
     ("manifest",),  # the only YAML reader, documents with positions, the schema, the typed manifest
@@ -161,7 +161,7 @@ def cycles(edges: set[tuple[str, str]]) -> list[list[str]]:
 
 def test_the_graph_is_read() -> None:
     assert "foundry_estate.cli.commands.validate" in MODULES and "foundry_estate.components.serial" in MODULES
-    assert "foundry_estate.manifest.loader" in _kit_imports("foundry_estate.cli.commands.validate")
+    assert "foundry_estate.project.project" in _kit_imports("foundry_estate.cli.commands.validate")
     assert ("cli", "manifest") in arrows() and ("components", "manifest") in arrows()
 
 
@@ -244,3 +244,42 @@ def test_only_pulumi_sdk_reaches_into_the_pulumi_sdk() -> None:
             if private or internal:
                 reaching.add((module, name, names))
     assert reaching == set()
+
+
+def _calls(module: str, name: str) -> list[int]:
+    """Lines of `module` that call `name` (as `name(...)` or `x.name(...)`)."""
+    with open(MODULES[module], encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and
+            (getattr(node.func, "id", None) == name or getattr(node.func, "attr", None) == name)]
+
+
+# Who may look for Pulumi.yaml: the entry points, and project/ which resolves the project for them.
+# The loader's `_confinement` serves only callers that hand it no project root (tests, scripts).
+_FINDERS = ("cli", "policy", "program", "project")
+_LOADER_FALLBACK = "foundry_estate.manifest.loader"
+
+
+def test_only_the_entry_points_look_for_the_project() -> None:
+    looking = {f"{module}:{line}" for module in MODULES for line in _calls(module, "find_root")
+               if stage(module) not in _FINDERS and module not in (_LOADER_FALLBACK, "foundry_estate.paths")}
+    assert looking == set()
+
+
+def test_no_module_carries_a_parameter_in_the_process_environment() -> None:
+    """Nothing writes os.environ; FOUNDRY_KIT_TODAY is read in one place, where entry points resolve the project."""
+    writes, reads = set(), set()
+    for module in MODULES:
+        with open(MODULES[module], encoding="utf-8") as handle:
+            text = handle.read()
+        for node in ast.walk(ast.parse(text)):
+            targets = node.targets if isinstance(node, ast.Assign) else node.targets if isinstance(node, ast.Delete) else []
+            if any(isinstance(t, ast.Subscript) and ast.unparse(t.value) == "os.environ" for t in targets):
+                writes.add(f"{module}:{node.lineno}")
+            if isinstance(node, ast.Call) and ast.unparse(node.func) in (
+                    "os.environ.update", "os.environ.pop", "os.environ.setdefault", "os.putenv"):
+                writes.add(f"{module}:{node.lineno}")
+            if isinstance(node, ast.Constant) and node.value == "FOUNDRY_KIT_TODAY":  # the name itself, not prose
+                reads.add(module)
+    assert writes == set()
+    assert reads == {"foundry_estate.project.project"}

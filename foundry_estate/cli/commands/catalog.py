@@ -11,10 +11,11 @@ from typing import Any, TextIO
 from foundry_estate.cli import live_options
 from foundry_estate.azure.lists import parse_models
 from foundry_estate.catalog.models import CATALOG_FILE, Catalog, CatalogModel, ModelVersion, project_catalog, shipped_catalog
-from foundry_estate.catalog.checks import CATALOG_NAME, today
+from foundry_estate.catalog.checks import CATALOG_NAME
 from foundry_estate.catalog.refresh import Refresh, refresh
 from foundry_estate.manifest.loader import load
-from foundry_estate.project.stacks import display, find_root
+from foundry_estate.paths import display
+from foundry_estate.project.project import pinned_today, resolve
 from foundry_estate.words import plural
 
 COLUMNS = ("MODEL", "FORMAT", "VERSION", "LIFECYCLE", "SKUS")
@@ -39,7 +40,8 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    catalog, day = project_catalog(find_root(), shipped_catalog()), today()  # with the project's own entries, if any
+    project = resolve()
+    catalog, day = project_catalog(project.root, shipped_catalog()), project.today  # with the project's own entries, if any
     (as_json if args.format == "json" else as_text)(catalog, day, sys.stdout)
     return 0
 
@@ -104,7 +106,7 @@ def _day(value: date | None) -> str | None:
 def run_refresh(args: argparse.Namespace) -> int:
     azure = live_options.connect(args)
     live_models = parse_models(azure.models(args.location))
-    found = refresh(load(display(CATALOG_FILE)), shipped_catalog(), live_models, args.location, today())
+    found = refresh(load(display(CATALOG_FILE)), shipped_catalog(), live_models, args.location, pinned_today())
     (refresh_json if args.format == "json" else refresh_text)(found, azure.subscription, sys.stdout)
     return 0
 

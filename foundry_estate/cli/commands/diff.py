@@ -18,20 +18,18 @@ import io
 import json
 import os
 import sys
-from contextlib import contextmanager
 from datetime import date
-from typing import Iterator
 
 from foundry_estate.preview.diff import StackDiff, diff_plans
 from foundry_estate.cli import markdown as md
 from foundry_estate.cli.diff_report import REPORTERS
 from foundry_estate.errors import KitError, Position, Problem
-from foundry_estate.catalog.checks import TODAY_VARIABLE
 from foundry_estate.repository.gitref import revision
 from foundry_estate.preview.plan import Plan, environment_of, plan_stack
 from foundry_estate.preview.refusals import diff_problems
-from foundry_estate.repository.manifests import stack_manifests
-from foundry_estate.validate import load_manifest
+from foundry_estate.repository.manifests import stack_manifest
+from foundry_estate.project.project import Project, load_project, resolve
+from foundry_estate.words import plural
 from foundry_estate.validate.quota import SharedUse, shared_problems, shared_use
 from foundry_estate.repository.base_kit import BaseKit, KitUnavailable, base_kit, kit_environment, plans_with
 from foundry_estate.repository.fingerprint import own_files, same_inputs, untouched_stacks
@@ -71,42 +69,28 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-@contextmanager
-def _before_any_retirement() -> Iterator[None]:
-    """The base is planned only to compare with: a model retired since it was merged is no
-    reason to refuse the base of the change that replaces it. Lifecycle rules then see a day
-    before every retirement (the head is held to today's)."""
-    before = os.environ.get(TODAY_VARIABLE)
-    os.environ[TODAY_VARIABLE] = date.min.isoformat()
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ[TODAY_VARIABLE]
-        else:
-            os.environ[TODAY_VARIABLE] = before
-
-
-def _plan_at(stack: Stack | None, ref: str, base_root: str) -> Plan | None:
-    """A stack's plan from the files at `ref`, held to the guardrails of `ref` but not to model
-    retirements; problems in them are shown as `REF:path`. Its warnings are those of today, so
-    that a warning the head shares with the base (a model retiring soon) is not called new."""
+def _plan_at(stack: Stack | None, ref: str, base: Project, base_today: Project) -> Plan | None:
+    """A stack's plan from the files at `ref` (`base`: the project as it was there, its lifecycle
+    rules held to a day before every retirement), held to the guardrails of `ref` but not to model
+    retirements; problems in them are shown as `REF:path`. Its warnings are those of today
+    (`base_today`), so that a warning the head shares with the base (a model retiring soon) is not
+    called new."""
     if stack is None:
         return None
+    assert base.root is not None
     try:
-        with _before_any_retirement():
-            plan = plan_stack(stack)
+        plan = plan_stack(stack, base)
     except KitError as error:
-        raise KitError([dataclasses.replace(p, position=_at_ref(p.position, ref, base_root)) for p in error.problems]) from None
-    return dataclasses.replace(plan, manifest=f"{ref}:{os.path.relpath(plan.manifest, base_root)}",
-                               warnings=_problems_today(stack))
+        raise KitError([dataclasses.replace(p, position=_at_ref(p.position, ref, base.root)) for p in error.problems]) from None
+    return dataclasses.replace(plan, manifest=f"{ref}:{os.path.relpath(plan.manifest, base.root)}",
+                               warnings=_problems_today(stack, base_today))
 
 
-def _problems_today(stack: Stack) -> tuple[Problem, ...]:
+def _problems_today(stack: Stack, project: Project) -> tuple[Problem, ...]:
     """What validation says of a stack's manifest today: its warnings, or (a model retired since)
     every problem."""
     try:
-        return load_manifest(stack.manifest_file, environment=environment_of(stack)).warnings
+        return project.validated(stack.manifest_file, environment_of(stack)).warnings
     except KitError as error:
         return error.problems
 
@@ -118,17 +102,25 @@ def _at_ref(position: Position, ref: str, base_root: str) -> Position:
     return position
 
 
-def stack_diffs(root: str, ref: str, names: list[str] | None) -> list[StackDiff]:
-    return compare(root, ref, names)[0]
+def stack_diffs(project: Project, ref: str, names: list[str] | None) -> list[StackDiff]:
+    return compare(project, ref, names)[0]
 
 
-def compare(root: str, ref: str, names: list[str] | None) -> tuple[list[StackDiff], BaseKit | None]:
-    """Each stack's diff, and the kit the base pins where it is not the installed one (then
-    every stack is planned on both sides: the same manifest can plan differently)."""
+def compare(project: Project, ref: str, names: list[str] | None) -> tuple[list[StackDiff], BaseKit | None]:
+    """Each stack's diff (`project`: the working tree's), and the kit the base pins where it is not
+    the installed one (then every stack is planned on both sides: the same manifest can plan
+    differently)."""
+    assert project.root is not None
+    root = project.root
     head = {stack.name: stack for stack in discover(root)}
     kit = base_kit(root, ref)
-    untouched = untouched_stacks(root, ref, head) if kit is None else set()
+    untouched = untouched_stacks(project, ref, head) if kit is None else set()
     with revision(root, ref, [path for name in untouched for path in own_files(root, head[name])]) as base_root:
+        # The base is planned only to compare with: a model retired since it was merged is no
+        # reason to refuse the base of the change that replaces it. Its lifecycle rules see a
+        # day before every retirement (the head is held to today's): a parameter of its project.
+        base_today = resolve(base_root, today=project.today)
+        base_project = base_today.on(date.min)
         base = {stack.name: stack for stack in discover(base_root)}
         wanted = names or sorted(set(head) | set(base))
         unknown = [name for name in wanted if name not in head and name not in base]
@@ -136,16 +128,18 @@ def compare(root: str, ref: str, names: list[str] | None) -> tuple[list[StackDif
             raise KitError([Problem.at(display(os.path.join(root, "stacks")),
                                        f"no stack {', '.join(unknown)} here or at {ref}")])
         kit, by_base_kit = _plans_with_base_kit(kit, [base[name] for name in wanted if name in base], ref, base_root)
-        by_base_kit = {name: dataclasses.replace(plan, warnings=_problems_today(base[name]))  # as _plan_at's
+        by_base_kit = {name: dataclasses.replace(plan, warnings=_problems_today(base[name], base_today))  # as _plan_at's
                        for name, plan in by_base_kit.items()}
         diffs = [StackDiff(name, None, None, (), unchanged=True)
-                 if kit is None and (name in untouched or (name in base and name in head and same_inputs(base[name], head[name])))
+                 if kit is None and (name in untouched or (name in base and name in head and
+                                                           same_inputs(base[name], head[name], base_project, project)))
                  else dataclasses.replace(
-                     diff_plans(name, by_base_kit[name] if name in by_base_kit else _plan_at(base.get(name), ref, base_root),
-                                plan_stack(head[name]) if name in head else None),
+                     diff_plans(name, by_base_kit[name] if name in by_base_kit else
+                                _plan_at(base.get(name), ref, base_project, base_today),
+                                plan_stack(head[name], project) if name in head else None),
                      kit_unknown=kit is not None and bool(kit.unavailable))
                  for name in wanted]
-    return _held_to_refusals(_with_pooled_quota(diffs, list(head.values()))), kit
+    return _held_to_refusals(_with_pooled_quota(diffs, list(head.values()), project), project), kit
 
 
 def _plans_with_base_kit(kit: BaseKit | None, stacks: list[Stack], ref: str,
@@ -160,11 +154,12 @@ def _plans_with_base_kit(kit: BaseKit | None, stacks: list[Stack], ref: str,
         return dataclasses.replace(kit, unavailable=str(error)), {}
 
 
-def _held_to_refusals(diffs: list[StackDiff]) -> list[StackDiff]:
+def _held_to_refusals(diffs: list[StackDiff], project: Project) -> list[StackDiff]:
     """What the change itself breaks (an account replaced where the guardrails forbid it, a
     rename passing the quota, the stacks of a subscription together passing a budget): errors
     fail the diff, all of them at once; warnings join the head's."""
-    problems = {d.stack: diff_problems(d) for d in diffs}
+    problems = {d.stack: diff_problems(d, project.guardrails) if d.head is not None and d.base is not None else []
+                for d in diffs}
     errors = [p for found in problems.values() for p in found if p.severity == "error"]
     errors += [p for p in _pooled_overruns(diffs) if p not in errors]
     if errors:
@@ -183,24 +178,44 @@ def _pooled_overruns(diffs: list[StackDiff]) -> list[Problem]:
     return [problem for _, problem in shared_problems(uses.values())]
 
 
-def _with_pooled_quota(diffs: list[StackDiff], head: list[Stack]) -> list[StackDiff]:
+def _with_pooled_quota(diffs: list[StackDiff], head: list[Stack], project: Project) -> list[StackDiff]:
     """Quota in the summary is the subscription's: every stack of the working tree that deploys
-    into it counts (one that is invalid is `validate`'s to report, and a diffed one was planned).
-    Only the subscriptions of stacks that were planned are read."""
+    into it counts, each checked once (a planned one was checked by its plan). One that is not
+    valid cannot be counted: the diffs of its subscription say so. Only the subscriptions of
+    stacks that were planned are read."""
     planned = {d.stack for d in diffs if d.head is not None}
-    subscriptions = {subscription_of(stack) for stack in head if stack.name in planned}
-    manifests = []
-    for stack in (s for s in head if subscription_of(s) in subscriptions):
+    subscription = {stack.name: subscription_of(stack) for stack in head}
+    subscriptions = {subscription[name] for name in planned}
+    manifests, left_out = [], []
+    for stack in (s for s in head if subscription[s.name] in subscriptions):
         try:
-            manifests += stack_manifests([stack])
-        except KitError:
-            continue
+            manifests.append(stack_manifest(stack, project))
+        except KitError as error:
+            left_out.append((stack, error))
     uses = shared_use(manifests)
-    return [dataclasses.replace(d, quotas=tuple(u for u in uses if d.stack in u.stacks)) for d in diffs]
+
+    def pooled(diff: StackDiff) -> StackDiff:
+        diff = dataclasses.replace(diff, quotas=tuple(u for u in uses if diff.stack in u.stacks))
+        if diff.head is None:
+            return diff
+        mine = (subscription[diff.stack] or "").lower()  # a stack whose subscription is unknown pools with none
+        return dataclasses.replace(diff, head=_with_left_out(diff.head, [(stack, error) for stack, error in left_out
+                                                                         if mine and (subscription[stack.name] or "").lower() == mine]))
+    return [pooled(d) for d in diffs]
+
+
+def _with_left_out(plan: Plan, left_out: list[tuple[Stack, KitError]]) -> Plan:
+    """The plan with a warning for each stack of its subscription the pooled quota leaves out."""
+    warnings = tuple(Problem(Position(stack.manifest_file), "", f"stack {stack.name} is not valid "
+                                                               f"({plural(len(error.problems), 'problem')}: run "
+                                                               f"foundry-estate validate), so the quota its subscription "
+                                                               f"pools leaves it out", "warning")
+                     for stack, error in left_out)
+    return dataclasses.replace(plan, warnings=plan.warnings + warnings) if warnings else plan
 
 
 def run(args: argparse.Namespace) -> int:
-    diffs, kit = compare(project_root(), args.base, args.stack)
+    diffs, kit = compare(load_project(project_root()), args.base, args.stack)
     _report(diffs, args.base, kit, args.format)
     if args.fail_on_destructive and any(diff.destructive for diff in diffs):
         return EXIT_DESTRUCTIVE

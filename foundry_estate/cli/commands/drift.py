@@ -15,8 +15,8 @@ from foundry_estate.live.client import AzureLists
 from foundry_estate.live.estate import LiveEstate, read_accounts
 from foundry_estate.errors import KitError, Problem
 from foundry_estate.preview.plan import plan_stack
+from foundry_estate.project.project import project_of
 from foundry_estate.project.stacks import SUBSCRIPTION_KEY
-from foundry_estate.validate import load_manifest
 
 EXIT_DRIFT = 2
 
@@ -36,13 +36,14 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     stack = select([args.stack], None)[0]
-    declared = load_manifest(stack.manifest_file).manifest
+    project = project_of(stack)
+    declared = project.validated(stack.manifest_file).manifest
     if not declared.accounts:
         raise KitError([Problem.at(stack.manifest_file, "declares no Foundry account: nothing to compare with Azure")])
     azure = live_options.connect(args, stack)
     group, wanted = declared.resource_group.name, {account.name for account in declared.accounts}
     reading = azure.later(lambda: _read(azure, group, wanted))  # Azure is read while the stack is planned
-    plan = plan_stack(stack)
+    plan = plan_stack(stack, project)
     listed, estate = reading()
     report = drift(plan, estate)  # the stack planned once: Azure is read back, not run through the program
     others = [Drift(AZURE_ONLY, f"{plan.stack} · account {a.get('name')}", "exists in the resource group, not in the "

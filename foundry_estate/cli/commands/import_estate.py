@@ -6,6 +6,7 @@ listed on stderr with each resource's id."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import re
 import sys
@@ -24,6 +25,7 @@ from foundry_estate.manifest import writer
 from foundry_estate.manifest.loader import load, load_stack_config
 from foundry_estate.project.stacks import ADOPT_KEY, STACK_DIR, SUBSCRIPTION_KEY, Stack, display, program_config
 from foundry_estate.manifest.document import Document
+from foundry_estate.project.project import Project, resolve
 from foundry_estate.validate import Validated, guarded, validate
 from foundry_estate.words import plural
 
@@ -50,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if not STACK_NAME.match(args.stack):
         raise KitError([Problem.at(".", f"--stack {args.stack}: a stack name is letters, digits, '_', '.' or '-'")])
     root = writable(project_root())
+    project = resolve(root)
     manifest = os.path.join(root, STACK_DIR, f"{args.stack}.yaml")
     config = os.path.join(root, STACK_DIR, f"Pulumi.{args.stack}.yaml")
     replacing = os.path.exists(manifest)
@@ -73,8 +76,8 @@ def run(args: argparse.Namespace) -> int:
             f"Pulumi config of stack {args.stack}, written by `foundry-estate import`.\n"
             f"{ADOPT_KEY}: the first `pulumi up` imports the existing resources instead of creating them;\n"
             "remove it after that `pulumi up` (README, Adopting an existing estate)."))
-    document = load(display(manifest), files[os.path.relpath(manifest, root)])
-    validated = _validated(document, running_deployments(read_backs(estate)))
+    document = load(display(manifest), files[os.path.relpath(manifest, root)], root=project.confinement(manifest))
+    validated = _validated(document, project, running_deployments(read_backs(estate)))
     if isinstance(validated, KitError) and replacing:  # the manifest in place stays until the imported one is valid
         raise KitError([*validated.problems, Problem.at(display(manifest), "the imported manifest is not valid (the "
                                                       "problems that follow): the manifest in place was left as it was")])
@@ -90,17 +93,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"not expressed in the manifest: {note}", file=sys.stderr)
     if isinstance(validated, KitError):
         raise validated  # written for the user to mend (nothing was in its place)
-    _guardrails(Stack(args.stack, display(config), display(manifest)), document, validated)
+    _guardrails(Stack(args.stack, display(config), display(manifest)), document, validated, project)
     print(f"next: foundry-estate plan --stack {args.stack} (what the first `pulumi up` imports, and what it then updates)")
     return 0
 
 
-def _validated(document: Document, running: frozenset[tuple[str, str, str, str]]) -> Validated | KitError:
+def _validated(document: Document, project: Project, running: frozenset[tuple[str, str, str, str]]) -> Validated | KitError:
     """The schema, cross-checks and catalog on the manifest about to be written, or its problems
     (validated once: the guardrails then take the same document). A retired model one of the
     `running` deployments already runs is adopted with a warning."""
     try:
-        return validate(document, CatalogOptions(running=running))
+        return validate(document, dataclasses.replace(project.options(), running=running))
     except KitError as error:
         return error
 
@@ -114,12 +117,12 @@ def _counts(data: dict) -> str:
                       plural(len(data.get("blocklists", {})), "blocklist"), plural(projects, "project")))
 
 
-def _guardrails(stack: Stack, document: Document, validated: Validated) -> None:
+def _guardrails(stack: Stack, document: Document, validated: Validated, project: Project) -> None:
     """The estate held to the stack's guardrails: what it breaks is reported, not refused (it is
     what Azure has); `plan` and `pulumi up` refuse it until the manifest or the guardrails change."""
     environment = stack_environment(stack.name, program_config(stack))
     try:
-        held = guarded(document, validated, environment)
+        held = guarded(document, validated, environment, project.guardrails, project.prices)
     except KitError as error:
         print(f"the estate breaks guardrails of environment {environment} (policy/guardrails.yaml); plan and "
               "`pulumi up` refuse it until the manifest or the guardrails change:", file=sys.stderr)

@@ -7,6 +7,7 @@ import sys
 
 from foundry_estate.preview.plan import plan_stack
 from foundry_estate.cli.plan_report import REPORTERS
+from foundry_estate.project.project import project_of
 from foundry_estate.project.stacks import select
 
 
@@ -22,6 +23,6 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    plans = [plan_stack(stack) for stack in select(args.stack, args.manifest)]
+    plans = [plan_stack(stack, project_of(stack)) for stack in select(args.stack, args.manifest)]
     REPORTERS[args.format](plans, sys.stdout)
     return 0

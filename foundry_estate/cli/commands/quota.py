@@ -13,6 +13,7 @@ from foundry_estate.cli import live_options
 from foundry_estate.azure.lists import parse_models, parse_usages
 from foundry_estate.errors import KitError, Problem
 from foundry_estate.repository.shared_checks import shared_account_problems
+from foundry_estate.project.project import resolve
 from foundry_estate.repository.manifests import stack_manifests
 from foundry_estate.validate.quota import SharedUse, live_pools, shared_problems, shared_use
 from foundry_estate.cli.quota_report import LIVE_REPORTERS, REPORTERS
@@ -45,7 +46,7 @@ def stacks_of(files: list[str]) -> list[Stack]:
 
 
 def run(args: argparse.Namespace) -> int:
-    stacks = stack_manifests(stacks_of(args.files))
+    stacks = stack_manifests(stacks_of(args.files), resolve())
     uses = shared_use(stacks)
     if args.live or args.subscription:
         return run_live(args, uses)

@@ -15,7 +15,7 @@ from foundry_estate.project.environment import environment_of
 from foundry_estate.manifest.loader import load_stack_config
 from foundry_estate.repository.new_stack import create
 from foundry_estate.project.stacks import deploy_order, discover
-from foundry_estate.validate import load_manifest
+from foundry_estate.project.project import resolve
 from foundry_estate.errors import KitError, one_line
 from foundry_estate.words import inert_json
 from foundry_estate.cli.writing import writable
@@ -53,10 +53,11 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
+    project = resolve(project_root())
     manifest, config = create(writable(project_root()), args.name, args.source, args.environment, args.order)
     print(f"wrote {manifest} and {config}")
     try:
-        result = FileResult(manifest, list(load_manifest(manifest, environment=environment_of(manifest)).warnings))
+        result = FileResult(manifest, list(project.validated(manifest, environment_of(manifest, project=project)).warnings))
     except KitError as error:
         result = FileResult(manifest, list(error.problems))
     REPORTERS["text"]([result], sys.stdout)

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Callable
 
-from foundry_estate.catalog.checks import DEFAULT_HORIZON_DAYS, CatalogOptions
+from foundry_estate.catalog.checks import DEFAULT_HORIZON_DAYS
 from foundry_estate.cli.report import REPORTERS, FileResult
 from foundry_estate.errors import KitError, Problem
 from foundry_estate.project.environment import environment_of, stack_environments
 from foundry_estate.manifest.document import Document
-from foundry_estate.manifest.loader import load
 from foundry_estate.manifest.model import Manifest
 from foundry_estate.validate.quota import InvalidManifest, QuotaSource, StackManifest, shared_problems, shared_use
 from foundry_estate.repository.shared_checks import shared_account_problems
 from foundry_estate.project.stacks import Stack, discover, find_root, subscription_of
 from foundry_estate.repository.upgrade import template_age
-from foundry_estate.validate import validate
+from foundry_estate.project.project import Project, load_project, outside_any_project
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -58,6 +58,14 @@ def project_stacks(broken: list[Problem]) -> list[Stack]:
     return stacks
 
 
+def projects_of(paths: list[str]) -> dict[str, Project]:
+    """The project each manifest belongs to (the nearest Pulumi.yaml above it, else none), each
+    resolved once for this command."""
+    roots = {path: find_root(os.path.dirname(os.path.abspath(path))) for path in paths}
+    projects = {root: load_project(root) if root else outside_any_project() for root in set(roots.values())}
+    return {path: projects[root] for path, root in roots.items()}
+
+
 @dataclass
 class Checked:
     result: FileResult
@@ -65,14 +73,15 @@ class Checked:
     manifest: Manifest | None = None  # when valid
 
 
-def check(path: str, options: CatalogOptions, environment: Callable[[], str | None]) -> Checked:
-    """Load and validate `path` once (its environment asked only then: a wrong one is its problem)."""
+def check(path: str, project: Project, args: argparse.Namespace, environment: Callable[[], str | None]) -> Checked:
+    """Load and validate `path` once (its environment, and the project's catalog, asked only then:
+    a wrong one is its problem)."""
     try:
-        document = load(path)
+        document = project.document(path)
     except KitError as error:
         return Checked(FileResult(path, list(error.problems)))
     try:
-        validated = validate(document, options, environment())
+        validated = project.validated(path, environment(), project.options(args.horizon, args.strict))
         return Checked(FileResult(path, list(validated.warnings)), document, validated.manifest)
     except KitError as error:
         return Checked(FileResult(path, list(error.problems)), document)
@@ -100,20 +109,20 @@ def add_shared_problems(stacks: list[Stack], checked: dict[str, Checked]) -> Non
 
 
 def run(args: argparse.Namespace) -> int:
-    options = CatalogOptions(horizon_days=args.horizon, strict=args.strict)
     broken: list[Problem] = []
     stacks = [] if args.files else project_stacks(broken)
     paths = args.files or list(dict.fromkeys(stack.manifest_file for stack in stacks))
+    projects = projects_of(paths)
     by_manifest = None if args.files else stack_environments(stacks)
     if args.environment and not args.allow_unknown_environment:
         for path in paths:  # a name the guardrails do not know is refused before anything is checked
-            environment_of(path, args.environment)
+            environment_of(path, args.environment, project=projects[path])
 
     def environment(path: str) -> Callable[[], str | None]:
         return lambda: environment_of(path, args.environment, allow_unknown=args.allow_unknown_environment,
-                                      by_manifest=by_manifest)
+                                      by_manifest=by_manifest, project=projects[path])
 
-    checked = {path: check(path, options, environment(path)) for path in paths}
+    checked = {path: check(path, projects[path], args, environment(path)) for path in paths}
     if stacks:
         add_shared_problems(stacks, checked)
     results = [FileResult(file, list(problems)) for file, problems in groupby(sorted(broken), key=lambda p: p.position.file)]

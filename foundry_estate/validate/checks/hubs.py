@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import date
 from typing import Any, Iterator
 
 from foundry_estate.catalog.instance_types import shipped_instance_types
@@ -140,12 +141,9 @@ def check_traffic(doc: Document) -> Iterator[Problem]:
             yield doc.problem(path + ("traffic",), f"traffic sums to {sum(percents)}, not 100: {parts}")
 
 
-def check_instance_types(doc: Document) -> Iterator[Problem]:
-    """Instance types are in catalog/instance-types.yaml and not retired."""
-    from foundry_estate.catalog.checks import today  # catalog_checks reads this module's helpers: import when run
-
+def check_instance_types(doc: Document, day: date) -> Iterator[Problem]:
+    """Instance types are in catalog/instance-types.yaml and not retired on `day`."""
     table = shipped_instance_types()
-    day = None
     for path, _name, deployment, _hub in online_deployments(doc.data):
         name = as_str(deployment.get("instanceType"))
         if not name:
@@ -157,7 +155,6 @@ def check_instance_types(doc: Document) -> Iterator[Problem]:
             yield doc.problem(path + ("instanceType",), f"'{name}' is not in catalog/instance-types.yaml{hint}: use a size "
                                                        f"listed there, or add it with its cores and VM family")
             continue
-        day = day or today()
         if known.retires and day >= known.retires:
             instead = f": use {known.replacement}" if known.replacement else ""
             yield doc.problem(path + ("instanceType",), f"{name} is retired since {known.retires}{instead} "

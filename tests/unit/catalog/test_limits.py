@@ -14,6 +14,7 @@ from foundry_estate.errors import KitError
 from foundry_estate.manifest.loader import load
 from foundry_estate.validate import validate
 from support.examples import REPO
+from support.today import PINNED
 
 LIMITS_PAGE = "https://learn.microsoft.com/azure/foundry/foundry-models/quotas-limits"
 
@@ -37,7 +38,7 @@ def problems(tmp_path: Path, text: str) -> list[str]:
     path = tmp_path / "m.yaml"
     path.write_text(text)
     try:
-        return [str(p) for p in validate(load(str(path))).warnings]
+        return [str(p) for p in validate(load(str(path)), PINNED).warnings]
     except KitError as error:
         return [str(p) for p in error.problems]
 

@@ -17,6 +17,7 @@ from foundry_estate.errors import KitError
 from foundry_estate.manifest.model import ModelProviderData
 from foundry_estate.validate import load_manifest
 from support import arm_spec
+from support.today import PINNED
 
 MANIFEST = os.path.join(REPO, "tests", "examples", "valid", "claude.yaml")
 GENERIC = "azure-native:resources:Resource"
@@ -33,7 +34,7 @@ def graph() -> Graph:
 
 
 def test_the_typed_manifest_carries_the_provider_data() -> None:
-    deployments = {d.name: d for d in load_manifest(MANIFEST).manifest.accounts[0].deployments}
+    deployments = {d.name: d for d in load_manifest(MANIFEST, PINNED).manifest.accounts[0].deployments}
     assert deployments["claude"].model_provider_data == ModelProviderData("Contoso Ltd", "US", "technology")
     assert deployments["chat"].model_provider_data is None
 
@@ -139,7 +140,7 @@ accounts:
         modelProviderData: {organizationName: Contoso Ltd, countryCode: US, industry: technology}
 """, encoding="utf-8")
     with pytest.raises(KitError) as error:
-        load_manifest(str(path))
+        load_manifest(str(path), PINNED)
     assert [str(p).split(": ", 1)[1] for p in error.value.problems if p.path.endswith(".modelProviderData")] == [
         "accounts.core.deployments.claude.modelProviderData: modelProviderData is for Anthropic models only, "
         "not format 'anthropic' (did you mean 'Anthropic'?)"]

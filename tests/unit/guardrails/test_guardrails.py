@@ -25,6 +25,7 @@ from foundry_estate.manifest.loader import load
 from foundry_estate.project.environment import environment_of
 from foundry_estate.validate import validate
 from support.examples import REPO
+from support.today import PINNED
 
 CASES = Path("tests") / "guardrails"
 TEST_GUARDRAILS = CASES / "guardrails.yaml"
@@ -51,7 +52,7 @@ def at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def problems_of(path: Path | str, environment: str, guardrails_file: Path | str = TEST_GUARDRAILS) -> list[str]:
     document = load(str(path))
-    manifest = validate(document).manifest  # guardrails apply to valid manifests only
+    manifest = validate(document, PINNED).manifest  # guardrails apply to valid manifests only
     return [str(p) for p in guardrail_problems(document, manifest, environment, load_guardrails(guardrails_file))]
 
 
@@ -88,7 +89,7 @@ def test_passing_case(case: tuple[str, Path]) -> None:
 
 def test_advisory_rules_warn_and_mandatory_rules_fail() -> None:
     document = load(str(CASES / "prod" / "account-required-tags.fail.yaml"))
-    manifest = validate(document).manifest
+    manifest = validate(document, PINNED).manifest
     guardrails = load_guardrails(TEST_GUARDRAILS)
     assert [p.severity for p in guardrail_problems(document, manifest, "prod", guardrails)] == ["error"]
     assert [p.severity for p in guardrail_problems(document, manifest, "dev", guardrails)] == ["warning"]  # dev: advisory
@@ -146,13 +147,13 @@ def test_shipped_guardrails_are_valid_and_name_every_check() -> None:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_example_stacks_keep_the_shipped_guardrails_of_their_environment(stack: str) -> None:
     document = load(f"stacks/{stack}.yaml")
-    assert guardrail_problems(document, validate(document).manifest, stack) == []
+    assert guardrail_problems(document, validate(document, PINNED).manifest, stack) == []
 
 
 def test_the_shipped_rules_are_not_vacuous_on_the_examples() -> None:
     """dev's manifest breaks prod's rules: the shipped rules do check something."""
     document = load("stacks/dev.yaml")
-    rules = {str(p).split(": ")[2] for p in guardrail_problems(document, validate(document).manifest, "prod")}
+    rules = {str(p).split(": ")[2] for p in guardrail_problems(document, validate(document, PINNED).manifest, "prod")}
     assert {"account-private-endpoints", "account-public-network-disabled", "deployment-content-filter"} <= rules
 
 
@@ -313,6 +314,6 @@ def test_a_manifest_stacks_of_different_environments_share_needs_the_flag(projec
 def test_the_kit_s_own_guardrails_apply_outside_a_project_with_its_own(project: Path) -> None:
     (project / "policy" / "guardrails.yaml").unlink()
     document = load("stacks/compliant.yaml")
-    problems = guardrail_problems(document, validate(document).manifest, "prod")  # the kit's policy/guardrails.yaml
+    problems = guardrail_problems(document, validate(document, PINNED).manifest, "prod")  # the kit's policy/guardrails.yaml
     assert problems and all(p.position.file == "stacks/compliant.yaml" for p in problems)
     assert DEFAULT_FILE.is_file()

@@ -17,6 +17,7 @@ from foundry_estate.manifest.model import BlocklistItem
 from foundry_estate.preview.diff import diff_plans
 from foundry_estate.preview.engine import run_program
 from foundry_estate.preview.plan import plan_stack
+from foundry_estate.project.project import project_of
 from foundry_estate.preview.summary import summarize
 from foundry_estate.project.stacks import Stack, program_config
 from support import arm_spec
@@ -196,7 +197,8 @@ def test_what_the_manifest_cannot_say_is_listed_with_the_resource_id(fake_arm, p
 def test_diff_says_adopted_nothing_changes(fake_arm, project, capsys) -> None:
     contoso(fake_arm)
     assert cli.main(["import", "--resource-group", GROUP, "--stack", "estate", "--subscription", SUBSCRIPTION]) == 0
-    head = plan_stack(Stack("estate", "stacks/Pulumi.estate.yaml", "stacks/estate.yaml"))
+    stack = Stack("estate", "stacks/Pulumi.estate.yaml", "stacks/estate.yaml")
+    head = plan_stack(stack, project_of(stack))
     sentences = [str(s) for s in summarize(diff_plans("estate", None, head))]
     assert "estate · aif-contoso-eus2 · deployment grok: adopted, nothing changes in Azure" in sentences
     assert "estate · aif-contoso-weu · account aif-contoso-weu: adopted, nothing changes in Azure" in sentences

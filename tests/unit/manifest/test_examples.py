@@ -24,6 +24,7 @@ import pytest
 from foundry_estate.cli import main as cli
 from foundry_estate.validate import load_manifest
 from support.examples import REPO
+from support.today import PINNED
 
 EXAMPLES = Path("tests") / "examples"
 VALID = sorted((REPO / EXAMPLES / "valid").glob("*.yaml"))
@@ -68,7 +69,7 @@ def test_every_expected_file_has_a_case() -> None:
 
 @pytest.mark.parametrize("path", VALID, ids=[p.name for p in VALID])
 def test_valid_example(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    validated = load_manifest(relative(path))
+    validated = load_manifest(relative(path), PINNED)
     assert validated.warnings == (), [str(w) for w in validated.warnings]
     code, out, err = run_validate(relative(path), capsys)
     assert code == cli.EXIT_OK, out + [err]

@@ -45,6 +45,7 @@ from foundry_estate.manifest.loader import load
 from foundry_estate.manifest.model import Manifest
 from foundry_estate.validate import Validated, load_manifest, validate
 from support.examples import REPO
+from support.today import PINNED
 
 STACKS = REPO / "stacks"
 EXAMPLES = ("dev", "prod")
@@ -143,7 +144,7 @@ def check_contract(path: str) -> Validated | None:
     Returns the validated manifest, or None when the input was (correctly) refused.
     """
     try:
-        result = validate(load(path))
+        result = validate(load(path), PINNED)
     except KitError as error:
         assert error.problems, "a KitError must carry at least one problem"
         assert any(p.severity == "error" for p in error.problems), error
@@ -359,7 +360,7 @@ OVERLAY_TEXT = {name: (STACKS / f"{name}.yaml").read_text(encoding="utf-8") for 
 COMMON_TEXT = (STACKS / "common.yaml").read_text(encoding="utf-8")
 OVERLAY = {name: yaml.safe_load(text) for name, text in OVERLAY_TEXT.items()}
 COMMON = yaml.safe_load(COMMON_TEXT)
-EXPECTED = {name: load_manifest(example_path(name)).manifest for name in EXAMPLES}
+EXPECTED = {name: load_manifest(example_path(name), PINNED).manifest for name in EXAMPLES}
 
 DataPath = tuple  # a path into plain data: keys and list indexes
 
@@ -538,7 +539,7 @@ def test_billion_laughs_is_refused_with_a_position() -> None:
     with scratch_dir() as directory:
         path = write(directory / "bomb.yaml", "\n".join(lines) + "\n")
         with pytest.raises(KitError) as error:
-            validate(load(path))
+            validate(load(path), PINNED)
         assert "anchors and aliases" in str(error.value)
         assert_positioned(error.value.problems, path)
 
@@ -595,7 +596,7 @@ def test_problem_in_the_base_names_the_base_file() -> None:
         base = write(directory / "common.yaml", dump(common))
         path = write(directory / "dev.yaml", OVERLAY_TEXT["dev"])
         with pytest.raises(KitError) as error:
-            validate(load(path))
+            validate(load(path), PINNED)
         assert [p.position.file for p in error.value.problems] == [base]
         assert_positioned(error.value.problems, path)
         with pytest.raises(AssertionError):
@@ -617,7 +618,7 @@ def test_key_order_does_not_matter(name: str, rnd: random.Random, style: dict[st
     """The typed manifest is canonical: reordering mapping keys changes nothing."""
     with scratch_dir() as directory:
         path = write(directory / f"{name}.yaml", dump(shuffled(RESOLVED[name], rnd), style))
-        assert load_manifest(path).manifest == EXPECTED[name]
+        assert load_manifest(path, PINNED).manifest == EXPECTED[name]
 
 
 @settings(BASE, max_examples=examples(50))
@@ -626,7 +627,7 @@ def test_list_order_does_not_matter(name: str, rnd: random.Random) -> None:
     """manifest.py promises more: list entries in any order give an equal manifest too."""
     with scratch_dir() as directory:
         path = write(directory / f"{name}.yaml", dump(shuffled(RESOLVED[name], rnd, lists=True)))
-        assert load_manifest(path).manifest == EXPECTED[name]
+        assert load_manifest(path, PINNED).manifest == EXPECTED[name]
 
 
 # --------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from foundry_estate.cli import main as cli
 from foundry_estate.cli.commands import diff as diff_command
 from foundry_estate.cli.commands.diff import stack_diffs
 from foundry_estate.preview.plan import plan_stack
+from foundry_estate.project.project import load_project
 from foundry_estate.cli.diff_report import as_json, markdown, text
 from support.examples import REPO
 from foundry_estate.manifest.loader import load
@@ -56,7 +57,7 @@ def changed(tmp_path_factory):
     edit(root, "common.yaml", "      - project nightingale\n", "      - project falcon\n")  # blocklist item swapped
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)  # paths in the report relative to the project, as in CI
-        diffs = stack_diffs(root, "HEAD", None)
+        diffs = stack_diffs(load_project(str(root)), "HEAD", None)
     reports = {}
     for name, reporter in (("text", text), ("markdown", markdown), ("json", as_json)):
         out = io.StringIO()
@@ -87,7 +88,7 @@ def test_nothing_changed_exits_0(project, capsys) -> None:
 
 def test_only_the_stacks_whose_inputs_changed_are_planned(project, capsys, monkeypatch) -> None:
     planned = []
-    monkeypatch.setattr(diff_command, "plan_stack", lambda stack: planned.append(stack.name) or plan_stack(stack))
+    monkeypatch.setattr(diff_command, "plan_stack", lambda stack, project: planned.append(stack.name) or plan_stack(stack, project))
     edit(project, "prod.yaml", "capacity: 200\n", "capacity: 250\n")
     code, out = run(capsys, "--format", "json")
     assert (code, planned) == (2, ["prod", "prod"])  # base and head of prod; dev not at all

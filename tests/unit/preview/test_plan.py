@@ -12,6 +12,7 @@ from support.examples import REPO
 from foundry_estate.preview.engine import UNKNOWN
 from foundry_estate.preview.plan import plan_document, plan_stack
 from foundry_estate.cli.plan_report import text
+from foundry_estate.project.project import project_of
 from foundry_estate.project.stacks import discover
 from support.examples import EXAMPLE_STACKS, copy_examples
 from support.golden import assert_matches_golden, assert_text_matches_golden
@@ -22,12 +23,12 @@ STACKS = {stack.name: stack for stack in discover(REPO)}
 
 @pytest.fixture(scope="module")
 def prod_plan():
-    return plan_stack(STACKS["prod"])
+    return plan_stack(STACKS["prod"], project_of(STACKS["prod"]))
 
 
 @pytest.mark.parametrize("stack", EXAMPLE_STACKS)
 def test_plan_matches_golden(stack: str) -> None:
-    plan = plan_stack(STACKS[stack])
+    plan = plan_stack(STACKS[stack], project_of(STACKS[stack]))
     assert_matches_golden(plan_document(plan), os.path.join(GOLDEN, f"plan-{stack}.json"))
 
 
