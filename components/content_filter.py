@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import cognitiveservices
 
-from foundry_estate.azure.content_filters import AZURE_FILTER_NAMES
+from foundry_estate.azure.content_filters import rai_entry
 from foundry_estate.manifest.model import Blocklist as BlocklistSpec
 from foundry_estate.manifest.model import ContentFilter as ContentFilterSpec
 from foundry_estate.manifest.model import HarmSetting
@@ -16,25 +16,14 @@ from .naming import blocklist_item_name, child_name
 from .scope import AccountScope
 from .serial import WriteQueue
 
-_SEVERITY = {"low": "Low", "medium": "Medium", "high": "High"}
-_SOURCES = {"prompt": "Prompt", "completion": "Completion"}
+_PULUMI_NAMES = {"severityThreshold": "severity_threshold"}  # the SDK's input names where they differ from Azure's
 
 
 def rai_content_filter(setting: HarmSetting) -> dict[str, Any]:
-    """One manifest setting -> one entry of RaiPolicy `properties.contentFilters`.
-
-    Severity levels block from that severity up; `annotate` detects without blocking;
-    `off` disables the filter. Harm categories always carry a threshold.
-    """
-    entry: dict[str, Any] = {
-        "name": AZURE_FILTER_NAMES[setting.category],
-        "source": _SOURCES[setting.source],
-        "enabled": setting.setting != "off",
-        "blocking": setting.setting not in ("annotate", "off"),
-    }
-    if setting.category in ("hate", "sexual", "violence", "selfHarm"):
-        entry["severity_threshold"] = _SEVERITY.get(setting.setting, "Low" if setting.setting == "annotate" else "High")
-    return entry
+    """One manifest setting -> one entry of RaiPolicy `properties.contentFilters` (the codec:
+    `foundry_estate/azure/content_filters.py`), in the SDK's input names."""
+    entry = rai_entry(setting.category, setting.source, setting.setting)
+    return {_PULUMI_NAMES.get(key, key): value for key, value in entry.items()}
 
 
 # The order Azure returns a policy's entries in (the 2025-06-01 spec's GetRaiPolicy example): by

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from foundry_estate.azure.content_filters import FILTER_WORDS, setting_of
+from foundry_estate.azure.content_filters import entry_words, setting_of
 from foundry_estate.azure.roles import BUILTIN_ROLES
 from foundry_estate.words import UNKNOWN, plural
 
@@ -26,7 +26,8 @@ def get(inputs: dict[str, Any], path: str, default: Any = None) -> Any:
 
 def filter_entry_label(entry: dict[str, Any]) -> str:
     """`prompt hate`, `completion protectedMaterialText`."""
-    return f"{str(entry.get('source', '')).lower()} {FILTER_WORDS.get(str(entry.get('name')), entry.get('name'))}"
+    category, source = entry_words(entry)
+    return f"{source} {category}"
 
 
 def role_label(inputs: dict[str, Any]) -> str:
@@ -65,7 +66,7 @@ def content_filter(i: dict[str, Any]) -> str:
     blocklists = sorted({b.get("blocklistName") for b in get(i, "properties.customBlocklists", [])})
     return " · ".join(filter(None, [
         f"base {get(i, 'properties.basePolicyName')}", f"mode {get(i, 'properties.mode')}",
-        *(f"{source.lower()}: " + ", ".join(f"{FILTER_WORDS.get(e.get('name'), e.get('name'))} {setting_of(e)}"
+        *(f"{source.lower()}: " + ", ".join(f"{entry_words(e)[0]} {setting_of(e)}"
                                            for e in entries if e.get("source") == source)
           for source in ("Prompt", "Completion") if any(e.get("source") == source for e in entries)),
         f"blocklists {', '.join(blocklists)}" if blocklists else None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from typing import Any, Callable
 
@@ -76,11 +77,6 @@ class ResourceType:
     kind: str  # what a reviewer calls one
     azure_name_input: str  # the input that carries its name in Azure
     key_inputs: Callable[[dict[str, Any]], str]  # its inputs that matter, in words
-    # Inputs whose change makes pulumi-azure-native replace it (delete and create) rather than
-    # update it with a PUT: the path parameters of its PUT and the body properties whose
-    # `x-ms-mutability` lacks `update`. Derived from the spec (`derived_replacements`) where the
-    # vendored spec carries the operation; a reviewed list where it does not yet.
-    replace_on_change: tuple[str, ...]
     arm: ArmSpec
     # The inputs that say where it lives, when it can be renamed (a rename keeps these); None: not renamed.
     placement: tuple[str, ...] | None = None
@@ -97,12 +93,19 @@ class ResourceType:
     managed_by_azure: tuple[str, ...] = ()
 
     @property
+    def replace_on_change(self) -> tuple[str, ...]:
+        """Inputs whose change makes pulumi-azure-native replace it (delete and create) rather
+        than update it with a PUT: the path parameters of its PUT and the body properties whose
+        `x-ms-mutability` lacks `update`, derived from the vendored spec (`replace_on_change.json`)."""
+        return _derived_rules().get(self.token, ((), ()))[0]
+
+    @property
     def refusals(self) -> dict[str, str]:
         """Input -> why Azure refuses to change it in place: the spec's create-only properties of
         nested objects, and what the reviewed `refused_in_place` adds."""
         moved = {} if "location" in self.replace_on_change else {"location": _MOVED}
         return {**moved, **{name: "the ARM spec marks it create-only (x-ms-mutability)" for name in
-                            _CREATE_ONLY_INSIDE.get(self.token, ())}, **dict(self.refused_in_place)}
+                            _derived_rules().get(self.token, ((), ()))[1]}, **dict(self.refused_in_place)}
 
     @property
     def shown_name_input(self) -> str:
@@ -114,18 +117,15 @@ class ResourceType:
 # resource (InvalidResourceLocation).
 _MOVED = "Azure does not move an existing resource to another region (InvalidResourceLocation)"
 
-# What azure-native replaces, derived from the vendored specs (tests/test_replacements.py checks
-# this file against tests/data/arm-spec; see tests/support/replacements.py for the rules' source).
-_RULES = json.loads(files("foundry_estate.azure").joinpath("replace_on_change.json").read_text(encoding="utf-8"))["types"]
-_DERIVED: dict[str, tuple[str, ...]] = {token: tuple(rule["replaceOnChanges"]) for token, rule in _RULES.items()}
-# Inputs one object into the body that the spec marks create-only (`properties.instanceType`):
-# azure-native sends their change as an in-place update, which Azure refuses.
-_CREATE_ONLY_INSIDE: dict[str, tuple[str, ...]] = {token: tuple(rule["refusedInPlace"]) for token, rule in _RULES.items()}
-
-
-def derived_replacements(token: str, reviewed: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The derived rule of `token`, else the `reviewed` list (a type whose operation is not vendored)."""
-    return _DERIVED.get(token, reviewed)
+@lru_cache(maxsize=None)
+def _derived_rules() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """What azure-native replaces, derived from the vendored specs (tests/unit/azure/test_replacements.py
+    checks this file against tests/data/arm-spec; tests/support/replacements.py cites the rules'
+    source), and the inputs inside one object of the body that the spec marks create-only
+    (`properties.instanceType`): azure-native sends their change as an in-place update, which
+    Azure refuses. Token -> (replaceOnChanges, refusedInPlace); read when first asked."""
+    rules = json.loads(files("foundry_estate.azure").joinpath("replace_on_change.json").read_text(encoding="utf-8"))["types"]
+    return {token: (tuple(rule["replaceOnChanges"]), tuple(rule["refusedInPlace"])) for token, rule in rules.items()}
 
 
 _IN_ACCOUNT = ("resourceGroupName", "accountName")
@@ -135,54 +135,45 @@ _GENERIC_PLACEMENT = ("resourceGroupName", "resourceProviderNamespace", "parentR
 TABLE: tuple[ResourceType, ...] = (
     ResourceType(
         RESOURCE_GROUP, "resource group", "resourceGroupName", key_inputs.location,
-        derived_replacements(RESOURCE_GROUP),
         ArmSpec(_RESOURCES, "/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}",
                 "#/definitions/ResourceGroup")),
     ResourceType(
         ACCOUNT, "account", "accountName", key_inputs.account,
-        derived_replacements(ACCOUNT),
         ArmSpec(_COGNITIVE, _COGNITIVE_PATH, "#/definitions/Account"),
         placement=("resourceGroupName",), guarded=True,
         refused_in_place=(("properties.customSubDomainName", "Azure does not let an account's custom subdomain change "
                            "(azure-foundry-facts: customSubDomainName cannot be changed)"),)),
     ResourceType(
         BLOCKLIST, "blocklist", "raiBlocklistName", key_inputs.blocklist,
-        derived_replacements(BLOCKLIST),
         ArmSpec(_COGNITIVE, _COGNITIVE_PATH + "/raiBlocklists/{raiBlocklistName}", "#/definitions/RaiBlocklist"),
         placement=_IN_ACCOUNT),
     ResourceType(
         RAI_POLICY, "content filter", "raiPolicyName", key_inputs.content_filter,
-        derived_replacements(RAI_POLICY),
         ArmSpec(_COGNITIVE, _COGNITIVE_PATH + "/raiPolicies/{raiPolicyName}", "#/definitions/RaiPolicy"),
         placement=_IN_ACCOUNT, guarded=True),
     ResourceType(
         DEPLOYMENT, "deployment", "deploymentName", key_inputs.deployment,
-        derived_replacements(DEPLOYMENT),
         ArmSpec(_COGNITIVE, _COGNITIVE_PATH + "/deployments/{deploymentName}", "#/definitions/Deployment"),
         placement=_IN_ACCOUNT, guarded=True,
         # writable in the 2025-06-01 spec, but Azure moves it (dynamic quota, capacity changes under way)
         managed_by_azure=("properties.currentCapacity",)),
     ResourceType(
         PROJECT, "project", "projectName", key_inputs.project,
-        derived_replacements(PROJECT),
         ArmSpec(_COGNITIVE, _COGNITIVE_PATH + "/projects/{projectName}", "#/definitions/Project"),
         placement=_IN_ACCOUNT, deleted="deleted: its endpoint, agents and files are gone"),
     ResourceType(
         PRIVATE_ENDPOINT, "private endpoint", "privateEndpointName", key_inputs.private_endpoint,
-        derived_replacements(PRIVATE_ENDPOINT),
         ArmSpec(_NETWORK, _GROUP + "/providers/Microsoft.Network/privateEndpoints/{privateEndpointName}",
                 "#/definitions/PrivateEndpoint"),
         deleted="deleted: clients on that network lose private access", deleted_weakens=True, guarded=True),
     ResourceType(
         DNS_ZONE_GROUP, "private DNS zone group", "privateDnsZoneGroupName", key_inputs.dns_zone_group,
-        derived_replacements(DNS_ZONE_GROUP),
         ArmSpec(_NETWORK, _GROUP + "/providers/Microsoft.Network/privateEndpoints/{privateEndpointName}"
                 "/privateDnsZoneGroups/{privateDnsZoneGroupName}", "#/definitions/PrivateDnsZoneGroup"),
         title_input="privateEndpointName", created="DNS records created",
         deleted="DNS records deleted: private names stop resolving", deleted_weakens=True),
     ResourceType(
         DIAGNOSTIC_SETTING, "diagnostic setting", "name", key_inputs.diagnostic_setting,
-        derived_replacements(DIAGNOSTIC_SETTING),
         ArmSpec("monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json",
                 "/{resourceUri}/providers/Microsoft.Insights/diagnosticSettings/{name}",
                 "#/definitions/DiagnosticSettingsResource"),
@@ -190,7 +181,6 @@ TABLE: tuple[ResourceType, ...] = (
         deleted_weakens=True, guarded=True),
     ResourceType(
         ROLE_ASSIGNMENT, "role assignment", "roleAssignmentName", key_inputs.role_label,
-        derived_replacements(ROLE_ASSIGNMENT),
         ArmSpec("authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/"
                 "authorization-RoleAssignmentsCalls.json",
                 "/{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
@@ -200,7 +190,6 @@ TABLE: tuple[ResourceType, ...] = (
     # and a project belongs to one hub: azure-native would update them in place, Azure refuses.
     ResourceType(
         WORKSPACE, "hub project", "workspaceName", key_inputs.workspace,
-        derived_replacements(WORKSPACE),
         ArmSpec(_ML + "workspaceRP.json", _WORKSPACE_PATH, "#/definitions/Workspace",
                 ("#/parameters/WorkspaceNameParameter",)),
         deleted="deleted with its endpoints: their scoring URIs stop answering",
@@ -208,7 +197,6 @@ TABLE: tuple[ResourceType, ...] = (
                                for name in ("hubResourceId", "storageAccount", "keyVault"))),
     ResourceType(
         STORAGE_ACCOUNT, "storage account", "accountName", key_inputs.storage_account,
-        derived_replacements(STORAGE_ACCOUNT),
         ArmSpec("storage/resource-manager/Microsoft.Storage/stable/2024-01-01/storage.json",
                 _GROUP + "/providers/Microsoft.Storage/storageAccounts/{accountName}",
                 "#/definitions/StorageAccountCreateParameters",
@@ -216,21 +204,18 @@ TABLE: tuple[ResourceType, ...] = (
         deleted="deleted: the hub's data in it is lost"),
     ResourceType(
         VAULT, "key vault", "vaultName", key_inputs.vault,
-        derived_replacements(VAULT),
         ArmSpec("keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keyvault.json",
                 _GROUP + "/providers/Microsoft.KeyVault/vaults/{vaultName}", "#/definitions/VaultCreateOrUpdateParameters",
                 ("#/parameters/ResourceGroupName", "#/parameters/VaultName")),
         deleted="deleted: the hub's secrets in it are lost (it stays recoverable until purge protection lets go)"),
     ResourceType(
         MARKETPLACE_SUBSCRIPTION, "marketplace subscription", "name", key_inputs.marketplace_subscription,
-        derived_replacements(MARKETPLACE_SUBSCRIPTION),
         ArmSpec(_ML + "mfe.json", _WORKSPACE_PATH + "/marketplaceSubscriptions/{name}",
                 "#/definitions/MarketplaceSubscriptionResource"),
         created="the project subscribes to the model's Marketplace offer",
         deleted="deleted: the project's subscription to the model's offer ends"),
     ResourceType(
         SERVERLESS_ENDPOINT, "serverless endpoint", "name", key_inputs.serverless_endpoint,
-        derived_replacements(SERVERLESS_ENDPOINT),
         # the extract has no PUT for serverless endpoints: the name's rules are those of its listKeys operation
         ArmSpec(_ML + "mfe.json", _WORKSPACE_PATH + "/serverlessEndpoints/{name}",
                 "#/definitions/ServerlessEndpointTrackedResource",
@@ -239,20 +224,17 @@ TABLE: tuple[ResourceType, ...] = (
         placement=_IN_WORKSPACE),
     ResourceType(
         ONLINE_ENDPOINT, "online endpoint", "endpointName", key_inputs.online_endpoint,
-        derived_replacements(ONLINE_ENDPOINT),
         ArmSpec(_ML + "mfe.json", _WORKSPACE_PATH + "/onlineEndpoints/{endpointName}",
                 "#/definitions/OnlineEndpointTrackedResource"),
         placement=_IN_WORKSPACE),
     ResourceType(
         ONLINE_DEPLOYMENT, "online deployment", "deploymentName", key_inputs.online_deployment,
-        derived_replacements(ONLINE_DEPLOYMENT),
         ArmSpec(_ML + "mfe.json", _WORKSPACE_PATH + "/onlineEndpoints/{endpointName}/deployments/{deploymentName}",
                 "#/definitions/OnlineDeploymentTrackedResource"),
         placement=(*_IN_WORKSPACE, "endpointName"), guarded=True),  # max-monthly-cost prices its instances
     # Blocklist items are listed apart (a plan counts them under their blocklist).
     ResourceType(
         BLOCKLIST_ITEM, "blocklist item", "raiBlocklistItemName", key_inputs.blocklist_item,
-        derived_replacements(BLOCKLIST_ITEM),
         ArmSpec(_COGNITIVE, _COGNITIVE_PATH + "/raiBlocklists/{raiBlocklistName}/raiBlocklistItems/{raiBlocklistItemName}",
                 "#/definitions/RaiBlocklistItem"),
         title_input="raiBlocklistName"),
@@ -260,7 +242,6 @@ TABLE: tuple[ResourceType, ...] = (
     # resource reads as a deployment (see `is_deployment`), its body is a deployment's.
     ResourceType(
         GENERIC, "resource", "resourceName", key_inputs.nothing,
-        derived_replacements(GENERIC),
         ArmSpec(_RESOURCES, _GROUP + "/providers/{resourceProviderNamespace}/{parentResourcePath}/{resourceType}"
                 "/{resourceName}", "#/definitions/GenericResource"),
         placement=_GENERIC_PLACEMENT, guarded=True),
@@ -312,5 +293,4 @@ def as_read(type_: str, inputs: dict[str, Any]) -> ResourceType | None:
 
 _GENERIC_AS_DEPLOYMENT = ResourceType(
     GENERIC, BY_TOKEN[DEPLOYMENT].kind, BY_TOKEN[GENERIC].azure_name_input, BY_TOKEN[DEPLOYMENT].key_inputs,
-    BY_TOKEN[GENERIC].replace_on_change, BY_TOKEN[GENERIC].arm, BY_TOKEN[GENERIC].placement,
-    managed_by_azure=BY_TOKEN[DEPLOYMENT].managed_by_azure)
+    BY_TOKEN[GENERIC].arm, BY_TOKEN[GENERIC].placement, managed_by_azure=BY_TOKEN[DEPLOYMENT].managed_by_azure)

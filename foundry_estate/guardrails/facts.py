@@ -11,28 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from foundry_estate.azure.content_filters import HARM_CATEGORIES, SOURCES, strength
+from foundry_estate.azure.content_filters import BUILTIN_SETTINGS, HARM_CATEGORIES, SOURCES, is_builtin, strength
 from foundry_estate.catalog.estimate import INSTANCES, Billed
 from foundry_estate.catalog.prices import PriceTable
-
-
-# What Azure's built-in policies apply to a category a content filter leaves out (or to a
-# deployment that names the built-in policy itself). Azure documents the default safety
-# policy as hate, sexual, violence and self-harm filtered from medium severity on prompts and
-# completions, with jailbreak detection on (azure-foundry-facts §2.3). That documentation is
-# taken to describe Microsoft.DefaultV2, the policy current Foundry deployments get; for
-# Microsoft.Default no jailbreak setting is assumed. A built-in policy not listed here (such as
-# Microsoft.Nill) has no known settings, so every checked category counts as unset.
-_DEFAULT_HARM = {(category, source): "medium" for category in HARM_CATEGORIES for source in SOURCES}
-BUILTIN_SETTINGS: Mapping[str, Mapping[tuple[str, str], str]] = {
-    "Microsoft.DefaultV2": {**_DEFAULT_HARM, ("jailbreak", "prompt"): "block"},
-    "Microsoft.Default": dict(_DEFAULT_HARM),
-}
-
-
-def is_builtin(policy_name: str) -> bool:
-    """Azure's built-in content filters are the `Microsoft.*` names."""
-    return policy_name.startswith("Microsoft.")
 
 
 def at_least(setting: str | None, required: str) -> bool:

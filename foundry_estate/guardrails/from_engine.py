@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from foundry_estate.azure.content_filters import FILTER_WORDS, setting_of
+from foundry_estate.azure.content_filters import levels
 from foundry_estate.azure import resource_types as types
 from foundry_estate.azure.resource_types import ACCOUNT, DEPLOYMENT, DIAGNOSTIC_SETTING, GENERIC, ONLINE_DEPLOYMENT, \
     PRIVATE_ENDPOINT, RAI_POLICY, is_deployment
@@ -49,7 +49,6 @@ _ARM_DEPLOYMENT = "microsoft.cognitiveservices/accounts/deployments"
 _ACCOUNT_IN_ID = re.compile(r"/providers/Microsoft\.CognitiveServices/accounts/([^/]+)", re.IGNORECASE)
 _ONLINE_ID = re.compile(r"/workspaces/([^/]+)/onlineEndpoints/([^/]+)/deployments/([^/]+)$", re.IGNORECASE)
 _DEPLOYMENT_ID = re.compile(r"/providers/Microsoft\.CognitiveServices/accounts/[^/]+/deployments/[^/]+$", re.IGNORECASE)
-_SOURCES = {"Prompt": "prompt", "Completion": "completion"}
 _DIAGNOSTIC_DESTINATIONS = ("workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "marketplacePartnerId")
 
 
@@ -174,18 +173,9 @@ def _online_names(resource: StackResource) -> dict[str, str]:
 
 
 def settings_of(entries: Iterable[Any]) -> dict[tuple[str, str], str]:
-    """RaiPolicy `contentFilters` entries -> the manifest's (category, source) -> setting.
-
-    The inverse of `components.content_filter.rai_content_filter`: disabled is off, enabled
-    but not blocking is annotate, blocking is the severity threshold for harm categories and
-    block for the others. Entries with names or sources the manifest has no word for are skipped.
-    """
-    settings = {}
-    for entry in map(_map, entries):
-        category, source = FILTER_WORDS.get(str(entry.get("name"))), _SOURCES.get(str(entry.get("source")))
-        if category is not None and source is not None:
-            settings[category, source] = setting_of(entry)
-    return settings
+    """RaiPolicy `contentFilters` entries -> the manifest's (category, source) -> setting
+    (`azure.content_filters.levels`; entries the manifest has no words for are skipped)."""
+    return levels(map(_map, entries))
 
 
 def _policy(policies: Mapping[tuple[str | None, str], StackResource], account: str | None,

@@ -22,7 +22,7 @@ from typing import Any
 
 from foundry_estate.azure import describe
 from foundry_estate.azure import resource_types as types
-from foundry_estate.azure.content_filters import FILTER_WORDS, setting_of
+from foundry_estate.azure.content_filters import levels
 from foundry_estate.azure.read_back import ABSENT, compare, read_back
 from foundry_estate.live.estate import LiveEstate, bodies
 from foundry_estate.preview.plan import Plan, PlannedResource
@@ -163,9 +163,9 @@ def _parent_name(body: dict[str, Any]) -> str:
 def _filter_levels(subject: str, rid: str, azure: dict[str, Any], declared: dict[str, Any]) -> list[Drift]:
     theirs, mine = _levels(azure), _levels(declared)
     out = []
-    for key in sorted(set(theirs) | set(mine)):
+    for key in sorted(set(theirs) | set(mine), key=lambda key: (key[1], key[0])):  # by source, then filter
         if theirs.get(key) != mine.get(key):
-            source, word = key
+            word, source = key
             out.append(Drift(CHANGED, subject, f"{source} {word} is {theirs.get(key, 'not set')} in Azure, the manifest "
                                                f"says {mine.get(key, 'not set')}", rid,
                              f"properties.contentFilters[{word} {source}]", theirs.get(key), mine.get(key)))
@@ -174,8 +174,7 @@ def _filter_levels(subject: str, rid: str, azure: dict[str, Any], declared: dict
 
 def _levels(inputs: dict[str, Any]) -> dict[tuple[str, str], str]:
     entries = (inputs.get("properties") or {}).get("contentFilters") or []
-    return {(str(e.get("source", "")).lower(), FILTER_WORDS.get(str(e.get("name")), str(e.get("name")))): setting_of(e)
-            for e in entries if isinstance(e, dict)}
+    return levels((e for e in entries if isinstance(e, dict)), keep_unknown=True)
 
 
 def _plain(v: Any) -> Any:

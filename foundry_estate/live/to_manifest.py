@@ -16,19 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from foundry_estate.components.naming import blocklist_item_name
-from foundry_estate.azure.content_filters import FILTER_WORDS, HARM_CATEGORIES, setting_of
+from foundry_estate.azure.content_filters import SOURCE_CATEGORIES, entry_key, rai_entry, setting_of
 from foundry_estate.errors import KitError, Problem
 from foundry_estate.live.estate import Json, LiveAccount, LiveEstate
 from foundry_estate.manifest.model import BUILTIN_CONTENT_FILTERS, DEFAULT_CONTENT_FILTER, BlocklistItem
-
-# The categories the manifest takes per source (schemas/manifest.schema.json).
-SOURCE_CATEGORIES = {
-    "prompt": (*HARM_CATEGORIES, "jailbreak", "indirectAttack", "profanity"),
-    "completion": (*HARM_CATEGORIES, "protectedMaterialText", "protectedMaterialCode", "profanity"),
-}
-# The threshold the kit sends with a harm category that is off or only annotated
-# (components/content_filter.py): Azure ignores it there, but Pulumi's import compares it.
-_QUIET_THRESHOLD = {"off": "High", "annotate": "Low"}
 
 
 @dataclass(frozen=True)
@@ -294,13 +285,15 @@ def _filter(found: Imported, policy: Json) -> dict[str, Any]:
     if (props.get("mode") or "Default") != "Default":
         spec["mode"] = props["mode"]
     for entry in props.get("contentFilters") or []:
-        word, source = FILTER_WORDS.get(entry.get("name")), str(entry.get("source", "")).lower()
-        if word is None or word not in SOURCE_CATEGORIES.get(source, ()):
+        word, source = entry_key(entry) or ("", "")
+        if word not in SOURCE_CATEGORIES.get(source, ()):
             found.note(policy, f"filter {entry.get('name')} on {entry.get('source')} has no place in the manifest "
                                "(not written)")
             continue
         setting = setting_of(entry)
-        quiet = _QUIET_THRESHOLD.get(setting) if word in HARM_CATEGORIES else None
+        # The threshold the kit sends with a harm category that is off or only annotated: Azure
+        # ignores it there, but Pulumi's import compares it.
+        quiet = rai_entry(word, source, setting).get("severityThreshold") if setting in ("off", "annotate") else None
         if quiet and entry.get("severityThreshold") not in (None, quiet):
             found.note(policy, f"{source} {word} is {setting} with threshold {entry.get('severityThreshold')}; the kit "
                                f"sends {quiet} (no effect while {setting})")

@@ -76,22 +76,33 @@ class CoreUse:
         return f"VM cores {self.vm_family} in {self.location}: {self.requested}{budget}"
 
 
+def core_key(location: str, vm_family: str) -> tuple[str, str]:
+    """How Azure pools vCPU quota: per region and VM family, the family's name in any case
+    (`vmFamily` budgets and the instance types' families are compared so, here and in validation)."""
+    return location, vm_family.lower()
+
+
 def core_use(manifest: Manifest) -> list[CoreUse]:
     """Per (location, VM family): instanceCount × cores of every managed online deployment,
     against the `{location, vmFamily, limit}` budgets. Unknown instance types are validation's."""
     types = shipped_instance_types()
     requested: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    spelled: dict[tuple[str, str], str] = {}  # the budget's spelling of a family, else the catalog's
     for hub in manifest.hubs:
         for project in hub.projects:
             for endpoint in project.online_endpoints:
                 for deployment in endpoint.deployments:
                     known = types.named(deployment.instance_type)
                     if known is not None:
-                        requested[hub.location, known.vm_family].append(
-                            (f"{hub.key}/{project.name}/{endpoint.name}/{deployment.name}",
-                             deployment.instance_count * known.cores))
-    limits = {(q.location, q.vm_family): q.limit for q in manifest.core_quotas}
-    return [CoreUse(*key, sum(c for _, c in requested.get(key, [])), limits.get(key),
+                        key = core_key(hub.location, known.vm_family)
+                        spelled.setdefault(key, known.vm_family)
+                        requested[key].append((f"{hub.key}/{project.name}/{endpoint.name}/{deployment.name}",
+                                               deployment.instance_count * known.cores))
+    limits = {}
+    for quota in manifest.core_quotas:
+        limits[core_key(quota.location, quota.vm_family)] = quota.limit
+        spelled[core_key(quota.location, quota.vm_family)] = quota.vm_family
+    return [CoreUse(key[0], spelled[key], sum(c for _, c in requested.get(key, [])), limits.get(key),
                     tuple(sorted(name for name, _ in requested.get(key, []))))
             for key in sorted(set(requested) | set(limits))]
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-DEFAULT_CONTENT_FILTER = "Microsoft.DefaultV2"
-BUILTIN_CONTENT_FILTERS = ("Microsoft.Default", "Microsoft.DefaultV2")
+from foundry_estate.azure.content_filters import BUILTIN_CONTENT_FILTERS, DEFAULT_CONTENT_FILTER
+
+__all__ = ["BUILTIN_CONTENT_FILTERS", "DEFAULT_CONTENT_FILTER", "Identity", "Tags", "identity_of", "sorted_tags"]
+
 Tags = tuple[tuple[str, str], ...]
 
 

@@ -1,4 +1,5 @@
-"""Budgets in `quotas`: capacity units of models, vCPU cores of managed online deployments."""
+"""Budgets in `quotas`: capacity units of models, vCPU cores of managed online deployments (pooled as
+`foundry_estate/validate/quota.py` pools them: `core_key`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any, Iterator
 from foundry_estate.catalog.instance_types import shipped_instance_types
 from foundry_estate.errors import Problem
 from foundry_estate.validate.checks.hubs import online_deployments
+from foundry_estate.validate.quota import core_key
 from foundry_estate.manifest.document import Document, Path, format_path
 from foundry_estate.manifest.reading import as_list, as_map, as_str, deployments_in, did_you_mean
 
@@ -70,13 +72,13 @@ def check_core_quotas(doc: Document) -> Iterator[Problem]:
         known = table.get(as_str(deployment.get("instanceType")) or "")
         count = deployment.get("instanceCount", 1)
         if isinstance(location, str) and known and isinstance(count, int) and not isinstance(count, bool):
-            requested[location, known.vm_family.lower()].append((path, count, known.cores))
+            requested[core_key(location, known.vm_family)].append((path, count, known.cores))
     for index, quota in enumerate(as_list(data.get("quotas"))):
         quota = as_map(quota)
         limit, location, family = quota.get("limit"), quota.get("location"), quota.get("vmFamily")
         if not (isinstance(limit, int) and not isinstance(limit, bool) and isinstance(location, str) and isinstance(family, str)):
             continue
-        users = requested.get((location, family.lower()), [])
+        users = requested.get(core_key(location, family), [])
         if not users and limit > 0:
             hint = did_you_mean(family, table.families())
             yield doc.problem(("quotas", index), f"no online deployment uses {family} in {location}{hint}: "

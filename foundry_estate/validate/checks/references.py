@@ -7,7 +7,7 @@ from typing import Iterator
 
 from foundry_estate.errors import Problem
 from foundry_estate.manifest.document import Document, Path
-from foundry_estate.manifest.model import BUILTIN_CONTENT_FILTERS
+from foundry_estate.azure.content_filters import BUILTIN_CONTENT_FILTERS, is_builtin
 from foundry_estate.manifest.reading import as_list, as_map, as_str, deployments_in, did_you_mean
 
 
@@ -17,7 +17,7 @@ def check_references(doc: Document) -> Iterator[Problem]:
     filters = as_map(data.get("contentFilters"))
     blocklists = as_map(data.get("blocklists"))
     for name in filters:
-        if name.startswith("Microsoft."):
+        if is_builtin(name):
             yield doc.problem(("contentFilters", name), f"'{name}' is reserved for Azure's built-in policies: choose another name", prefer_key=True)
     for path, name, deployment, account in deployments_in(data):
         wanted = as_str(deployment.get("contentFilter"))
