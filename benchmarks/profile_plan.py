@@ -40,6 +40,7 @@ import generate  # noqa: E402
 from run import counts, hand_plan, kit_plan, timed  # noqa: E402
 import components.account  # noqa: E402
 import foundry_estate.preview.engine  # noqa: E402
+import foundry_estate.project.project  # noqa: E402
 import foundry_estate.validate  # noqa: E402
 from pulumi.runtime.mocks import MockMonitor  # noqa: E402
 from foundry_estate.manifest.loader import load  # noqa: E402
@@ -81,7 +82,7 @@ def patched(owner: Any, **attributes: Any) -> Iterator[None]:
 
 
 def variants(path: str, data: dict[str, Any]) -> dict[str, Callable[[], Any]]:
-    validated = foundry_estate.validate.load_manifest(path)
+    validated = foundry_estate.validate.load_manifest(path)  # the checks skipped below (the plan checks once)
     inner = {name: _transparent(getattr(components.account, name))
              for name in ("ModelDeployment", "ContentFilter", "Blocklist")}
 
@@ -89,7 +90,7 @@ def variants(path: str, data: dict[str, Any]) -> dict[str, Callable[[], Any]]:
         return kit_plan(path)
 
     def kit_no_validation() -> Any:
-        with patched(foundry_estate.validate, load_manifest=lambda _path, *a, **k: validated):
+        with patched(foundry_estate.project.project, checked=lambda *a, **k: validated):
             return kit_plan(path)
 
     def kit_no_inner_components() -> Any:
@@ -101,7 +102,7 @@ def variants(path: str, data: dict[str, Any]) -> dict[str, Callable[[], Any]]:
             return kit_plan(path)
 
     def kit_neither() -> Any:
-        with patched(foundry_estate.validate, load_manifest=lambda _path, *a, **k: validated), \
+        with patched(foundry_estate.project.project, checked=lambda *a, **k: validated), \
                 patched(components.account, **inner):
             return kit_plan(path)
 
@@ -167,7 +168,7 @@ BUCKETS: list[tuple[str, Callable[[str, str], bool]]] = [
     ("  alias specs (prepare_aliases)", lambda f, n: n == "prepare_aliases"),
     ("register_outputs (components)", lambda f, n: n == "register_outputs" and f.endswith("pulumi/resource.py")),
     ("mock monitor Log (SDK debug logging)", lambda f, n: n == "Log" and "mocks" in f),
-    ("validation (load_manifest)", lambda f, n: n == "load_manifest"),
+    ("validation (Project.checked)", lambda f, n: n == "checked" and f.endswith("project/project.py")),
     ("kit: WriteQueue.write", lambda f, n: n == "write" and f.endswith("components/serial.py")),
     ("Output objects created (_OutputData)", lambda f, n: n == "__post_init__" and f.endswith("pulumi/output.py")),
     ("asyncio tasks created", lambda f, n: n == "create_task"),

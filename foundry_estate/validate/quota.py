@@ -18,7 +18,7 @@ from foundry_estate.manifest.document import Document
 from foundry_estate.errors import Position, Problem
 from foundry_estate.catalog.instance_types import shipped_instance_types
 from foundry_estate.manifest.model import Manifest
-from foundry_estate.validate.checks.quotas import written_budgets, written_requests
+from foundry_estate.validate.checks.quotas import core_key, written_budgets, written_requests
 
 Key = tuple[str, str, str]  # (location, SKU, model)
 
@@ -74,12 +74,6 @@ class CoreUse:
     def describe(self) -> str:
         budget = f" / {self.limit}" if self.limit is not None else " requested, no budget declared"
         return f"VM cores {self.vm_family} in {self.location}: {self.requested}{budget}"
-
-
-def core_key(location: str, vm_family: str) -> tuple[str, str]:
-    """How Azure pools vCPU quota: per region and VM family, the family's name in any case
-    (`vmFamily` budgets and the instance types' families are compared so, here and in validation)."""
-    return location, vm_family.lower()
 
 
 def core_use(manifest: Manifest) -> list[CoreUse]:

@@ -1,5 +1,5 @@
 """Budgets in `quotas`: capacity units of models, vCPU cores of managed online deployments (pooled as
-`foundry_estate/validate/quota.py` pools them: `core_key`)."""
+`foundry_estate/validate/quota.py` reads the same way: `written_requests`, `written_budgets`, `core_key`)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,17 @@ from typing import Any, Iterator
 from foundry_estate.catalog.instance_types import shipped_instance_types
 from foundry_estate.errors import Problem
 from foundry_estate.validate.checks.hubs import online_deployments
-from foundry_estate.validate.quota import core_key
 from foundry_estate.manifest.document import Document, Path, format_path
 from foundry_estate.manifest.reading import as_list, as_map, as_str, deployments_in, did_you_mean
 
 
 Key = tuple[str, str, str]  # (location, SKU, model)
+
+
+def core_key(location: str, vm_family: str) -> tuple[str, str]:
+    """How Azure pools vCPU quota: per region and VM family, the family's name in any case
+    (`vmFamily` budgets and the instance types' families are compared so, here and in validation)."""
+    return location, vm_family.lower()
 
 
 def written_requests(data: dict[str, Any]) -> dict[Key, list[tuple[Path, int]]]:
