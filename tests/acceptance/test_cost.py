@@ -91,14 +91,15 @@ def test_the_manifest_and_the_program_bill_the_same_items() -> None:
     """validate (the manifest) and plan (the registered resources) name and size every billed item
     alike, for every stack of this repository (model deployments, PTU and token-priced, and online ones)."""
     from foundry_estate.preview.plan import plan_stack
+    from foundry_estate.project.project import project_of
     from foundry_estate.project.stacks import discover
-    from foundry_estate.validate import load_manifest
     from support.examples import REPO
 
     for stack in discover(REPO):
-        plan = plan_stack(stack)
+        project = project_of(stack)
+        plan = plan_stack(stack, project)
         assert plan.cost is not None
-        manifest = load_manifest(stack.manifest_file).manifest
+        manifest = project.validated(stack.manifest_file).manifest
         strip = lambda b: (b.resource, b.kind, b.region, b.quantity, b.sku, b.format, b.model, b.instance_type, b.usage)  # noqa: E731
         assert sorted(map(strip, from_manifest(manifest))) == sorted(strip(line.billed) for line in plan.cost.lines)
 

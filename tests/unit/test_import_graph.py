@@ -254,15 +254,16 @@ def _calls(module: str, name: str) -> list[int]:
             (getattr(node.func, "id", None) == name or getattr(node.func, "attr", None) == name)]
 
 
-# Who may look for Pulumi.yaml: the entry points, and project/ which resolves the project for them.
-# The loader's `_confinement` serves only callers that hand it no project root (tests, scripts).
+# Who may look for Pulumi.yaml: the entry points (the policy pack's is guardrails/pack.py), and
+# project/ which resolves the project for them. The loader's `_confinement` serves only callers
+# that hand it no project root (tests, scripts).
 _FINDERS = ("cli", "policy", "program", "project")
-_LOADER_FALLBACK = "foundry_estate.manifest.loader"
+_ALSO_FINDING = ("foundry_estate.guardrails.pack", "foundry_estate.manifest.loader", "foundry_estate.paths")
 
 
 def test_only_the_entry_points_look_for_the_project() -> None:
     looking = {f"{module}:{line}" for module in MODULES for line in _calls(module, "find_root")
-               if stage(module) not in _FINDERS and module not in (_LOADER_FALLBACK, "foundry_estate.paths")}
+               if stage(module) not in _FINDERS and module not in _ALSO_FINDING}
     assert looking == set()
 
 

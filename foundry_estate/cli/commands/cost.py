@@ -8,6 +8,7 @@ import sys
 
 from foundry_estate.cli.cost_report import REPORTERS
 from foundry_estate.preview.plan import plan_stack
+from foundry_estate.project.project import project_of
 from foundry_estate.project.stacks import select
 
 
@@ -28,7 +29,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     costs = []
     for stack in select(args.stack, args.manifest):
-        cost = plan_stack(stack).cost
+        cost = plan_stack(stack, project_of(stack)).cost
         assert cost is not None
         costs.append(cost)
     REPORTERS[args.format](costs, sys.stdout)

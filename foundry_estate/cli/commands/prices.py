@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-from foundry_estate.catalog.checks import today
+from foundry_estate.project.project import pinned_today
 from foundry_estate.catalog.estimate import rate
 from foundry_estate.catalog.meters import Refreshed, refresh
 from foundry_estate.catalog.prices import PRICES_FILE, PROJECT_PRICES, Price, load_prices, prices_text
@@ -45,7 +45,7 @@ def run_refresh(args: argparse.Namespace) -> int:
     meters = sorted({price.meter.meter_id for price in table.prices if price.meter is not None})
     items = [item for start in range(0, len(meters), METERS_PER_QUERY)
              for item in api.items(_filter(meters[start:start + METERS_PER_QUERY]))]
-    result = refresh(table, items, today())
+    result = refresh(table, items, pinned_today())
     write_file(path, prices_text(result.table))
     _report(display(path), base, result)
     return 0
