@@ -15,7 +15,7 @@ from typing import Iterator
 
 import dataclasses
 
-from foundry_estate.project.adopted import load_snapshot, running_deployments
+from foundry_estate.manifest.adopted import load_snapshot, running_deployments
 from foundry_estate.catalog.models import UNVERIFIED, Catalog, CatalogModel, Lifecycle, ModelVersion, shipped_catalog
 from foundry_estate.manifest.reading import as_map, as_str, deployments_in, did_you_mean
 from foundry_estate.manifest.document import Document, Path

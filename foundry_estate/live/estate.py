@@ -96,7 +96,7 @@ def read_backs(estate: LiveEstate) -> dict[str, Any]:
     """What azure-native's `Read` returns for every resource read (foundry_estate/azure/read_back.py),
     by ARM id: the old state of the first `pulumi up` that imports them."""
     from foundry_estate.azure.read_back import read_back
-    from foundry_estate.project.adopted import ReadBack
+    from foundry_estate.manifest.adopted import ReadBack
 
     return {str(body["id"]): ReadBack(token, read_back(token, str(body["id"]), body))
             for token, body in bodies(estate) if body.get("id")}

@@ -1,5 +1,5 @@
 """The plan of an adopted stack: each resource the program imports (`foundry-kit:adopt`) compared
-with what Azure held when it was adopted (`stacks/<stack>.azure.json`, project/adopted.py), by the
+with what Azure held when it was adopted (`stacks/<stack>.azure.json`, manifest/adopted.py), by the
 engine's comparison (azure/read_back.py). Since Pulumi 3.174 (pulumi/pulumi#19339,
 pkg/resource/deploy/step_generator.go `continueStepsFromImport`) the first `up` imports a resource
 whose read-back equals the program's inputs, imports and then updates one that differs in place,
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from foundry_estate.azure import resource_types as types
 from foundry_estate.azure.read_back import IMPORT_REPLACEMENT, Difference, compare
 from foundry_estate.errors import KitError, Problem
-from foundry_estate.project.adopted import ReadBack
+from foundry_estate.manifest.adopted import ReadBack
 
 IMPORT, IMPORT_THEN_UPDATE = "import", "import, then update"
 

@@ -20,7 +20,7 @@ from foundry_estate.errors import Problem
 from foundry_estate.azure import describe
 from foundry_estate.azure import resource_types as types
 from foundry_estate.preview.adoption import Adopted, adopted, refuse_replacements
-from foundry_estate.project.adopted import load_snapshot, snapshot_path
+from foundry_estate.manifest.adopted import load_snapshot, snapshot_path
 from foundry_estate.guardrails import stack_environment
 from foundry_estate.validate.quota import CoreUse, QuotaUse, core_use, quota_use
 from foundry_estate.project.project import Project

@@ -35,7 +35,7 @@ from datetime import date
 from typing import Any
 
 from foundry_estate import __version__
-from foundry_estate.catalog.checks import TODAY_VARIABLE
+from foundry_estate.project.project import TODAY_VARIABLE
 from foundry_estate.errors import KitError, Position, Problem
 from foundry_estate.manifest.loader import load
 from foundry_estate.preview.plan import Plan, PlannedResource, environment_of

@@ -19,7 +19,7 @@ from foundry_estate.files import write_files
 from foundry_estate.guardrails import stack_environment
 from foundry_estate.live.estate import read_backs, read_estate
 from foundry_estate.catalog.checks import CatalogOptions
-from foundry_estate.project.adopted import running_deployments, snapshot_path, snapshot_text
+from foundry_estate.manifest.adopted import running_deployments, snapshot_path, snapshot_text
 from foundry_estate.live.to_manifest import to_manifest
 from foundry_estate.manifest import writer
 from foundry_estate.manifest.loader import load, load_stack_config
