@@ -74,25 +74,13 @@ def schema_problems(document: Document, schema: str = "manifest") -> list[Proble
     """Every violation of `schemas/<schema>.schema.json`, in the kit's words and positions.
 
     fastjsonschema's validator answers for a valid document, an order of magnitude faster than
-    jsonschema; jsonschema walks only a document that is not, for every error at once.
-    fastjsonschema reads `1.0` as an integer (as JSON Schema drafts do; the kit does not), so a
-    document with a number that is not a plain integer goes the slow way, unless its schema has no
-    integers to tell apart (the price table's prices are numbers, its version a constant)."""
-    if (_plain_numbers(document) or not _has_integers(schema)) and _fast_valid(schema, document.data):
+    jsonschema; jsonschema walks only a document that is not, for every error at once."""
+    if _fast_valid(schema, document.data):
         return []
     problems: list[Problem] = []
     for error in validator(schema).iter_errors(document.data):
         problems.extend(_translate(document, error))
     return problems
-
-
-@lru_cache(maxsize=None)
-def _has_integers(schema: str) -> bool:
-    return '"integer"' in schema_text(schema)
-
-
-def _plain_numbers(document: Document) -> bool:
-    return all(text.isdigit() for text in document.written.values())
 
 
 def _fast_valid(schema: str, data: Any) -> bool:
