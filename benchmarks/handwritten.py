@@ -32,6 +32,9 @@ FILTER_NAMES = {"hate": "Hate", "sexual": "Sexual", "violence": "Violence", "sel
                 "jailbreak": "Jailbreak", "indirectAttack": "Indirect Attack", "profanity": "Profanity",
                 "protectedMaterialText": "Protected Material Text", "protectedMaterialCode": "Protected Material Code"}
 HARMS = ("hate", "sexual", "violence", "selfHarm")
+# The order Azure returns a policy's filters in (its GetRaiPolicy example), prompt before completion.
+AZURE_ORDER = ("Hate", "Sexual", "Selfharm", "Violence", "Jailbreak", "Indirect Attack", "Protected Material Text",
+               "Protected Material Code", "Profanity")
 SEVERITY = {"low": "Low", "medium": "Medium", "high": "High"}
 
 
@@ -59,12 +62,12 @@ def policy_properties(spec: dict[str, Any]) -> dict[str, Any]:
             if category in HARMS:
                 entry["severity_threshold"] = SEVERITY.get(setting, "Low" if setting == "annotate" else "High")
             filters.append(entry)
-    filters.sort(key=lambda f: (f["source"], f["name"]))
+    filters.sort(key=lambda f: (AZURE_ORDER.index(f["name"]), f["source"] != "Prompt"))  # as Azure lists them
     return {"base_policy_name": spec.get("base", "Microsoft.DefaultV2"), "mode": spec.get("mode", "Default"),
             "content_filters": filters,
             "custom_blocklists": [{"blocklist_name": name, "blocking": True, "source": source}
-                                  for name in sorted(set(spec.get("blocklists") or []))
-                                  for source in ("Completion", "Prompt")]}
+                                  for name in spec.get("blocklists") or []
+                                  for source in ("Prompt", "Completion")]}
 
 
 def program(data: dict[str, Any]) -> None:
@@ -96,10 +99,11 @@ def program(data: dict[str, Any]) -> None:
             properties["allow_project_management"] = True
         if spec.get("networkAcls"):
             acls = spec["networkAcls"]
-            properties["network_acls"] = {
+            ip_rules, subnets = acls.get("ipRules") or [], acls.get("virtualNetworkRules") or []
+            properties["network_acls"] = {  # empty lists are not sent (azure-native reads none back)
                 "default_action": acls["defaultAction"], "bypass": acls.get("bypass", "AzureServices"),
-                "ip_rules": [{"value": r} for r in sorted(acls.get("ipRules") or [])],
-                "virtual_network_rules": [{"id": s} for s in sorted(acls.get("virtualNetworkRules") or [])]}
+                **({"ip_rules": [{"value": r} for r in ip_rules]} if ip_rules else {}),
+                **({"virtual_network_rules": [{"id": s} for s in subnets]} if subnets else {})}
         account = cognitiveservices.Account(
             name, account_name=name, resource_group_name=rg_name, location=account_location, kind=kind,
             sku={"name": spec.get("sku", "S0")}, identity={"type": spec.get("identity", "SystemAssigned")},
