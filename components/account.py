@@ -110,7 +110,9 @@ class FoundryAccount(pulumi.ComponentResource):
                 resource_group_name=resource_group_name,
                 project_name=project.name,
                 location=project.location,
-                identity=identity(project.identity),
+                # a project without an identity in Azure has none in its body (the spec's GetProject
+                # example): None sends none, so the read-back (no identity) equals it
+                identity=identity(project.identity) if project.identity.type != "None" else None,
                 properties={"display_name": project.display_name,
                             **({"description": project.description} if project.description else {})},
                 tags=scope.tags_of(project.tags),
