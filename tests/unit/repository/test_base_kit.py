@@ -15,6 +15,7 @@ from foundry_estate.cli import main as cli
 from foundry_estate.cli.commands import diff as diff_command
 from foundry_estate.errors import Position, Problem
 from foundry_estate.preview.plan import plan_document, plan_stack
+from foundry_estate.project.project import project_of
 from foundry_estate.project.stacks import discover
 from foundry_estate.repository import base_kit as kits
 
@@ -114,7 +115,7 @@ def urn(resource) -> str:
 
 def test_a_plan_reads_back_from_its_machine_form(team) -> None:
     (stack,) = discover(str(team))
-    plan = plan_stack(stack)
+    plan = plan_stack(stack, project_of(stack))
     again = kits.plan_from_document(json.loads(json.dumps(plan_document(plan))), stack, "HEAD", str(team))
     assert sorted(again.resources, key=urn) == sorted(plan.resources, key=urn) and again.quotas == plan.quotas and again.outputs == plan.outputs
     assert again.account_keys == plan.account_keys and again.environment == plan.environment
