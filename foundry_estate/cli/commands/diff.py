@@ -25,7 +25,7 @@ from foundry_estate.cli import markdown as md
 from foundry_estate.cli.diff_report import REPORTERS
 from foundry_estate.errors import KitError, Position, Problem
 from foundry_estate.repository.gitref import revision
-from foundry_estate.preview.plan import Plan, environment_of, plan_stack
+from foundry_estate.preview.plan import Plan, environment_of, plan_stack, stack_cost
 from foundry_estate.preview.refusals import diff_problems
 from foundry_estate.repository.manifests import stack_manifest
 from foundry_estate.project.project import Project, load_project, resolve
@@ -102,6 +102,17 @@ def _at_ref(position: Position, ref: str, base_root: str) -> Position:
     return position
 
 
+def _read_here(plan: Plan, stack: Stack, base: Project, base_today: Project) -> Plan:
+    """A plan the base's own kit made, with what this kit reads from the same manifest: its
+    warnings of today (as `_plan_at`'s) and its cost at this project's prices at `ref`."""
+    try:
+        cost = stack_cost(stack.name, plan.resources, base.validated(stack.manifest_file, environment_of(stack)).manifest,
+                          base.prices)
+    except KitError:
+        cost = None
+    return dataclasses.replace(plan, warnings=_problems_today(stack, base_today), cost=cost)
+
+
 def stack_diffs(project: Project, ref: str, names: list[str] | None) -> list[StackDiff]:
     return compare(project, ref, names)[0]
 
@@ -128,8 +139,7 @@ def compare(project: Project, ref: str, names: list[str] | None) -> tuple[list[S
             raise KitError([Problem.at(display(os.path.join(root, "stacks")),
                                        f"no stack {', '.join(unknown)} here or at {ref}")])
         kit, by_base_kit = _plans_with_base_kit(kit, [base[name] for name in wanted if name in base], ref, base_root)
-        by_base_kit = {name: dataclasses.replace(plan, warnings=_problems_today(base[name], base_today))  # as _plan_at's
-                       for name, plan in by_base_kit.items()}
+        by_base_kit = {name: _read_here(plan, base[name], base_project, base_today) for name, plan in by_base_kit.items()}
         diffs = [StackDiff(name, None, None, (), unchanged=True)
                  if kit is None and (name in untouched or (name in base and name in head and
                                                            same_inputs(base[name], head[name], base_project, project)))

@@ -107,6 +107,7 @@ print(json.dumps(document))
                                    f"with the installed foundry-estate {INSTALLED}: what the kit change does in Azure is "
                                    "part of this diff.")
     assert "Stack dev: 1 to update (against HEAD)" in out and "oldInput" in out, out
+    assert "(new stack)" not in out, "the base's cost is read from its plan here too"
 
 
 def urn(resource) -> str:
