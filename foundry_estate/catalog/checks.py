@@ -35,8 +35,9 @@ class CatalogOptions:
     strict: bool = False  # models missing from the catalog are errors, not warnings
     catalog: Catalog | None = None  # None: the catalog that ships with the kit (a project's: `Project.catalog`)
     # Deployments that already run in Azure, as (account, deployment, model, version) in lower
-    # case: a retired version one of them runs is adopted with a warning, not refused. None: those
-    # the stack's read-back file lists (stacks/<stack>.azure.json, written by `import`).
+    # case: a retired version one of them runs is adopted with a warning, not refused. Those the
+    # stack's read-back file lists (stacks/<stack>.azure.json, written by `import`) always count;
+    # these are added (`import`'s fresh read, `diff`'s base: what the merged manifest deployed).
     running: frozenset[tuple[str, str, str, str]] | None = None
 
 
@@ -51,10 +52,8 @@ def catalog_problems(doc: Document, options: CatalogOptions = CatalogOptions()) 
 
 def _catalog_problems(doc: Document, options: CatalogOptions, catalog: Catalog) -> Iterator[Problem]:
     day = options.day
-    running = options.running
-    if running is None:
-        read = load_snapshot(doc.file)
-        running = running_deployments(read) if read else frozenset()
+    read = load_snapshot(doc.file)
+    running = (options.running or frozenset()) | (running_deployments(read) if read else frozenset())
     yield from serverless_problems(doc, catalog, day, options.horizon_days)
     for path, deployment_name, deployment, account in deployments_in(doc.data):
         model = as_map(deployment.get("model"))
@@ -65,10 +64,25 @@ def _catalog_problems(doc: Document, options: CatalogOptions, catalog: Catalog) 
         if entry is None:
             yield _unknown_model(doc, path + ("model",), catalog, model_format, name, options.strict)
             continue
-        runs = (str(as_str(account.get("name")) or "").lower(), deployment_name.lower(), name.lower(),
-                str(version or "").lower()) in running
+        runs = _running_key(account, deployment_name, name, version) in running
         yield from (_naming_origin(problem, entry)
                     for problem in _entry_problems(doc, options, path, deployment, entry, day, runs))
+
+
+def _running_key(account: dict, deployment_name: str, model: str, version: str | None) -> tuple[str, str, str, str]:
+    return (str(as_str(account.get("name")) or "").lower(), deployment_name.lower(), model.lower(), str(version or "").lower())
+
+
+def declared_deployments(doc: Document) -> frozenset[tuple[str, str, str, str]]:
+    """The deployments a manifest declares, as `CatalogOptions.running` counts them: what the
+    base of a change deployed runs in Azure, so the change keeps a retired model it did not bring."""
+    found = set()
+    for _, deployment_name, deployment, account in deployments_in(doc.data):
+        model = as_map(deployment.get("model"))
+        name = as_str(model.get("name"))
+        if name:
+            found.add(_running_key(account, deployment_name, name, as_str(model.get("version"))))
+    return frozenset(found)
 
 
 def _naming_origin(problem: Problem, entry: CatalogModel) -> Problem:
@@ -155,7 +169,7 @@ def _already_running(retired: Problem) -> Problem:
     change that introduces a retired model (a new deployment, a version changed to it) is refused."""
     said, _, rest = retired.message.partition(": ")
     return dataclasses.replace(retired, severity="warning", message=(
-        f"{said}: this deployment already runs it in Azure (the stack's read-back, stacks/<stack>.azure.json), so "
+        f"{said}: this deployment already runs it in Azure (the stack's read-back, or the base of this change), so "
         f"it is adopted as it is, but Azure answers its calls with HTTP 410 (retired models are no longer served); "
         f"{rest}"))
 

@@ -52,6 +52,9 @@ class Project:
     name: str
     program: str  # the program file ("" outside a project: the kit's own program)
     today: date
+    # deployments known to run in Azure (`diff`'s base), (account, deployment, model, version) in
+    # lower case: a retired version one of them runs is a warning, not a refusal (`CatalogOptions.running`)
+    running: frozenset[tuple[str, str, str, str]] = frozenset()
     _read: dict[str, Document | KitError] = field(default_factory=dict, repr=False)
     _checked: dict[tuple[object, ...], Checked | KitError] = field(default_factory=dict, repr=False)
 
@@ -77,12 +80,16 @@ class Project:
 
     def options(self, horizon_days: int | None = None, strict: bool = False) -> CatalogOptions:
         """How manifests of this project are held to the catalog: its catalog, its day."""
-        base = CatalogOptions(today=self.today, catalog=self.catalog, strict=strict)
+        base = CatalogOptions(today=self.today, catalog=self.catalog, strict=strict, running=self.running or None)
         return base if horizon_days is None else replace(base, horizon_days=horizon_days)
 
     def on(self, day: date) -> Project:
         """The same project with lifecycle rules held to `day` (its own record of what was checked)."""
         return replace(self, today=day, _read={}, _checked={})
+
+    def knowing_running(self, running: frozenset[tuple[str, str, str, str]]) -> Project:
+        """The same project, knowing that these deployments already run in Azure."""
+        return replace(self, running=self.running | running, _read={}, _checked={})
 
     def confinement(self, manifest_file: str) -> str:
         """The directory `extends` may not leave: the project's, for a manifest in it; else the
@@ -95,7 +102,7 @@ class Project:
         """The manifest read and checked (schema, cross-checks, catalog), once per file and options:
         a `KitError` with every problem if it is not valid (asked again, the same error)."""
         options = options or self.options()
-        key = (os.path.realpath(manifest_file), options.today, options.horizon_days, options.strict, id(options.catalog))
+        key = (os.path.realpath(manifest_file), options.today, options.horizon_days, options.strict, id(options.catalog), options.running)
         if key not in self._checked:
             try:
                 document = self.document(manifest_file)

@@ -21,6 +21,7 @@ import sys
 from datetime import date
 
 from foundry_estate.preview.diff import StackDiff, diff_plans
+from foundry_estate.catalog.checks import declared_deployments
 from foundry_estate.cli import markdown as md
 from foundry_estate.cli.diff_report import REPORTERS
 from foundry_estate.errors import KitError, Position, Problem
@@ -133,6 +134,9 @@ def compare(project: Project, ref: str, names: list[str] | None) -> tuple[list[S
         base_today = resolve(base_root, today=project.today)
         base_project = base_today.on(date.min)
         base = {stack.name: stack for stack in discover(base_root)}
+        # What the base deployed runs in Azure: a retired model the change keeps is said, not
+        # refused; only a change that brings one in is (a new deployment, a version changed to it).
+        project = project.knowing_running(_deployed_at_base(base_project, list(base.values())))
         wanted = names or sorted(set(head) | set(base))
         unknown = [name for name in wanted if name not in head and name not in base]
         if unknown:
@@ -150,6 +154,16 @@ def compare(project: Project, ref: str, names: list[str] | None) -> tuple[list[S
                      kit_unknown=kit is not None and bool(kit.unavailable))
                  for name in wanted]
     return _held_to_refusals(_with_pooled_quota(diffs, list(head.values()), project), project), kit
+
+
+def _deployed_at_base(base: Project, stacks: list[Stack]) -> frozenset[tuple[str, str, str, str]]:
+    found: set[tuple[str, str, str, str]] = set()
+    for stack in stacks:
+        try:
+            found |= declared_deployments(base.document(stack.manifest_file))
+        except KitError:
+            continue  # a base that does not load deployed nothing the kit can name
+    return frozenset(found)
 
 
 def _plans_with_base_kit(kit: BaseKit | None, stacks: list[Stack], ref: str,

@@ -321,6 +321,26 @@ def test_a_base_using_a_model_retired_since_is_still_diffed(project, capsys) -> 
         "under its name, it is not deleted)"]
 
 
+def test_a_retired_model_the_base_deployed_is_kept_with_a_warning_one_brought_in_is_refused(project, capsys) -> None:
+    """Only a change that introduces a retired model is refused: a deployment the base already
+    runs it in is reviewed with a loud warning (Azure answers it with HTTP 410), a new one is not."""
+    retired = '      deepseek-r1:\n        model: {format: DeepSeek, name: DeepSeek-R1, version: "1"}\n'
+    edit(project, "prod.yaml", retired, retired.replace("DeepSeek-R1", "DeepSeek-V3"))  # retired 2025-08-31
+    git(project, "commit", "-qam", "a model retired since it was merged")
+    edit(project, "prod.yaml", "        capacity: 10\n        contentFilter: strict\n      phi-4:",
+         "        capacity: 12\n        contentFilter: strict\n      phi-4:")
+    assert cli.main(["diff", "--base", "HEAD", "--stack", "prod"]) == 2
+    out = capsys.readouterr().out
+    assert "this deployment already runs it in Azure (the stack's read-back, or the base of this change)" in out
+    assert "capacity 10 → 12" in out
+    edit(project, "prod.yaml", "      phi-4:", '      deepseek-v3:\n        model: {format: DeepSeek, name: DeepSeek-V3, '
+         'version: "1"}\n        sku: GlobalStandard\n        capacity: 10\n        contentFilter: strict\n      phi-4:')
+    assert cli.main(["diff", "--base", "HEAD", "--stack", "prod"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert any("accounts.core.deployments.deepseek-v3.model.version: DeepSeek-V3 version 1 is retired" in line for line in lines)
+    assert all(": warning: " in line for line in lines if "deployments.deepseek-r1." in line)
+
+
 def test_outside_a_git_repository_is_a_user_error(tmp_path, monkeypatch, capsys) -> None:
     (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
     monkeypatch.chdir(tmp_path)
