@@ -49,7 +49,7 @@ def github(results: list[FileResult], out: TextIO) -> None:
             level = "warning" if p.severity == "warning" else "error"
             message = f"{p.path}: {p.message}" if p.path else p.message
             print(f"::{level} file={_escape_property(p.position.file)},line={p.position.line},"
-                  f"col={p.position.column},title=foundry-kit::{_escape_data(message)}", file=out)
+                  f"col={p.position.column},title=foundry-estate::{_escape_data(message)}", file=out)
     token = secrets.token_hex(16)
     print(f"::stop-commands::{token}", file=out)
     text(results, out)

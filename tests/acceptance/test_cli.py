@@ -52,7 +52,7 @@ def test_text_reports_all_files_and_exits_1(repo, capsys) -> None:
 def test_github_annotations(repo, capsys) -> None:
     assert cli.main(["validate", "--format", "github", "invalid.yaml"]) == 1
     first = capsys.readouterr().out.splitlines()[0]
-    assert first == ("::error file=invalid.yaml,line=11,col=19,title=foundry-kit::"
+    assert first == ("::error file=invalid.yaml,line=11,col=19,title=foundry-estate::"
                      "accounts.core.deployments.grok-3.capacity: expected an integer, got the string 'five'")
 
 

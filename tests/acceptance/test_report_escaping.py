@@ -69,7 +69,7 @@ def test_the_runner_takes_only_the_kits_annotations_from_the_github_report(tmp_p
     out = capsys.readouterr().out
     assert runner_commands(out) == ["warning", "error", "stop-commands", "resume"]
     lines = out.rstrip("\n").split("\n")  # as the runner reads lines (the data may hold a raw U+2028)
-    assert lines[0].startswith("::warning file=hostile.yaml,line=9,col=36,title=foundry-kit::"
+    assert lines[0].startswith("::warning file=hostile.yaml,line=9,col=36,title=foundry-estate::"
                                "accounts.core.deployments.chat.model.name: xAI model 'x%0A::error file=")
     token = lines[2].removeprefix("::stop-commands::")
     assert re.fullmatch(r"[0-9a-f]{32}", token) and lines[-1] == f"::{token}::"
