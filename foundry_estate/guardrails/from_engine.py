@@ -138,7 +138,8 @@ def engine_facts(resources: Iterable[StackResource], prices: PriceTable | None =
             ref=Ref("deployment", account or "?", _azure_name(r)), where=r.urn,
             format=model.get("format"), model=model.get("name"), version=model.get("version"),
             sku=sku.get("name"), capacity=_integer(sku.get("capacity")),
-            version_upgrade=_text(properties.get("versionUpgradeOption"), "OnceNewDefaultVersionAvailable"),  # Azure's default
+            # none sent: Azure applies the model's own update policy ("not set", as validate says)
+            version_upgrade=properties.get("versionUpgradeOption") if _known(properties.get("versionUpgradeOption")) else None,
             content_filter=_content_filter(policy_name, _policy(policies, account, policy_name))))
 
     regions = {account_names[urn]: r.props.get("location") for urn, r in accounts.items()}

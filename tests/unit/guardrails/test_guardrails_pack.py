@@ -161,8 +161,7 @@ def test_pack_catches_resources_written_by_hand(monkeypatch: pytest.MonkeyPatch)
         ("deployment-max-capacity", "capacity 500 is over the maximum of 300 for a deployment in prod"),
         ("deployment-content-filter", "uses the built-in content filter 'Microsoft.DefaultV2': in prod name one of the "
                                       "stack's own content filters"),
-        ("deployment-version-pinned", "version upgrade option is 'OnceNewDefaultVersionAvailable': pin the model version "
-                                      "with NoAutoUpgrade"),
+        ("deployment-version-pinned", "version upgrade option is 'not set': pin the model version with NoAutoUpgrade"),
         ("filter-harm-levels-xai", "content filter 'Microsoft.DefaultV2' must block from low severity up, but prompt "
                                    "hate, sexual, selfHarm are medium (the built-in setting); completion hate, sexual, "
                                    "selfHarm are medium (the built-in setting)"),
