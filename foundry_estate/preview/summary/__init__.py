@@ -3,7 +3,8 @@ what breaks, whether quota allows it, and which changes weaken a guardrail (a fi
 loosened, a network opened, protection removed), even when they are allowed.
 
 One module per kind of resource: `deployments`, `accounts` (and hubs), `filters` (content
-filters and blocklists), `endpoints` (of hub projects); `sentences` holds what they share.
+filters and blocklists), `endpoints` (of hub projects); `sentences` holds what they share, and
+`by_type` registers, for every type of the type table, the sentences that speak for it.
 """
 
 from __future__ import annotations
@@ -11,45 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from foundry_estate.azure import describe
-from foundry_estate.azure import resource_types as types
 from foundry_estate.preview.diff import CREATE, DELETE, IMPORT, REPLACED_WITH, StackDiff
-from foundry_estate.preview.plan import Plan, PlannedResource
-from foundry_estate.preview.summary.accounts import account, protected, workspace
-from foundry_estate.preview.summary.deployments import deployment
-from foundry_estate.preview.summary.endpoints import online_deployment, online_endpoint, serverless_endpoint
-from foundry_estate.preview.summary.filters import ITEM, blocklist, items, policy
-from foundry_estate.preview.summary.sentences import (Context, Sentence, Sentences, generic, refused_in_place, titled,
-                                                   value)
+from foundry_estate.preview.plan import Plan
+from foundry_estate.preview.summary.by_type import sentences_of
+from foundry_estate.preview.summary.filters import ITEM, items
+from foundry_estate.preview.summary.sentences import Context, Sentence, refused_in_place, value
 from foundry_estate.words import plural
 
 __all__ = ["Sentence", "summarize", "value", "removed_stack"]
-
-# Types with sentences of their own; any other type says what creating and deleting it means
-# (its entry in the type table), or just "created"/"deleted".
-_SENTENCES: dict[str, Sentences] = {
-    types.ACCOUNT: account,
-    types.RAI_POLICY: policy,
-    types.BLOCKLIST: blocklist,
-    types.WORKSPACE: workspace,
-    types.ONLINE_ENDPOINT: online_endpoint,
-    types.ONLINE_DEPLOYMENT: online_deployment,
-    types.SERVERLESS_ENDPOINT: serverless_endpoint,
-    # what the kit creates for a hub and protects with it
-    types.STORAGE_ACCOUNT: protected,
-    types.VAULT: protected,
-}
-
-
-def _sentences_of(resource: PlannedResource) -> Sentences:
-    """By type; a generic resource written to accounts/deployments (Anthropic models) reads as a deployment."""
-    if describe.is_deployment(resource.type, resource.inputs):
-        return deployment
-    said = _SENTENCES.get(resource.type)
-    entry = types.of(resource.type)
-    if said is None and entry is not None and (entry.created or entry.deleted):
-        return titled(entry)
-    return said or generic
-
 
 def removed_stack(stack: str, base: Plan | None) -> str:
     """What removing a stack's files means: nothing in Azure changes, and what `pulumi destroy` then meets."""
@@ -82,8 +52,7 @@ def summarize(diff: StackDiff) -> list[Sentence]:
             continue
         if change.replaced_because == (REPLACED_WITH,) and not change.properties:
             continue  # the account's own sentence says everything under it is created again
-        if change.resource.type != ITEM:
-            sentences += _sentences_of(change.resource)(ctx, change)
+        sentences += sentences_of(change.resource)(ctx, change)
         sentences += refused_in_place(ctx, change)
     return _merge_accounts(sentences)
 
