@@ -26,3 +26,12 @@ def find_root(start: str = ".") -> str | None:
         if (directory / PROJECT_FILE).is_file():
             return str(directory)
     return None
+
+
+def project_own_file(root: str | None, relative: str, shipped: str) -> str | None:
+    """A project's own data file (`catalog/models.yaml`, `catalog/prices.yaml`) that adds to the
+    kit's, as shown in messages; None when the project has none, or it is the kit's own file."""
+    path = os.path.join(root, relative) if root else ""
+    if not path or not os.path.isfile(path) or os.path.samefile(path, shipped):
+        return None
+    return display(path)

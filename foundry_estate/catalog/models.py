@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from foundry_estate.manifest.data_file import load_data_file
 from foundry_estate.manifest.document import Document
 from foundry_estate.errors import Problem
-from foundry_estate.paths import display
+from foundry_estate.paths import project_own_file
 from foundry_estate.shipped import CATALOG, shipped_file
 
 CATALOG_FILE = shipped_file(CATALOG, "models.yaml")
@@ -138,11 +138,9 @@ def project_catalog(root: str | None, base: Catalog | None = None) -> Catalog:
     """The kit's catalog with a project's own additions: `catalog/models.yaml` in the project root
     (same format) adds models and replaces the kit's entry of a model it lists again (Microsoft
     ships models faster than the kit releases). Each such entry remembers its file and line."""
-    path = os.path.join(root, PROJECT_CATALOG) if root else ""
+    path = project_own_file(root, PROJECT_CATALOG, CATALOG_FILE)
     shipped = base or shipped_catalog()
-    if not path or not os.path.isfile(path) or os.path.samefile(path, CATALOG_FILE):
-        return shipped
-    return _with_project_entries(shipped, display(path), os.path.getmtime(path))
+    return shipped if path is None else _with_project_entries(shipped, path, os.path.getmtime(path))
 
 
 @lru_cache(maxsize=8)

@@ -23,7 +23,7 @@ from foundry_estate.errors import Problem
 from foundry_estate.manifest.data_file import load_data_file
 from foundry_estate.manifest.document import Document
 from foundry_estate.manifest.writer import dump
-from foundry_estate.paths import display
+from foundry_estate.paths import project_own_file
 from foundry_estate.shipped import CATALOG, shipped_file
 
 PRICES_FILE = shipped_file(CATALOG, "prices.yaml")
@@ -120,11 +120,9 @@ def shipped_prices() -> PriceTable:
 def project_prices(root: str | None, base: PriceTable | None = None) -> PriceTable:
     """The kit's prices with a project's own: `catalog/prices.yaml` in the project root adds
     entries and replaces the kit's entry for the same thing. Each such entry remembers its line."""
-    path = os.path.join(root, PROJECT_PRICES) if root else ""
+    path = project_own_file(root, PROJECT_PRICES, PRICES_FILE)
     shipped = base or shipped_prices()
-    if not path or not os.path.isfile(path) or os.path.samefile(path, PRICES_FILE):
-        return shipped
-    return _with_project_entries(shipped, display(path), os.path.getmtime(path))
+    return shipped if path is None else _with_project_entries(shipped, path, os.path.getmtime(path))
 
 
 @lru_cache(maxsize=8)
