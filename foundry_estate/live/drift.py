@@ -12,7 +12,8 @@ moved while auto-upgrade is on is called an auto-upgrade), a content filter's le
 Compared: accounts and what the live layer reads under them (deployments, content filters,
 blocklists and their items, projects). Not compared: role assignments, diagnostic settings,
 private endpoints, hubs (the live layer does not read them yet); Anthropic deployments are
-compared for presence only (the generic resource reads back Azure's whole `properties`).
+compared for presence only (the generic resource reads back Azure's whole `properties`). How each
+type is compared is its entry in `live/by_type.py`.
 """
 
 from __future__ import annotations
@@ -24,17 +25,14 @@ from foundry_estate.azure import describe
 from foundry_estate.azure import resource_types as types
 from foundry_estate.azure.content_filters import levels
 from foundry_estate.azure.read_back import ABSENT, compare, read_back
+from foundry_estate.live.by_type import COMPARED, Comparison, comparison
 from foundry_estate.live.estate import LiveEstate, bodies
 from foundry_estate.preview.plan import Plan, PlannedResource
 from foundry_estate.preview.summary import value
 from foundry_estate.preview.summary.sentences import words
 
 ACCOUNT = types.ACCOUNT
-POLICY = types.RAI_POLICY
-BLOCKLIST = types.BLOCKLIST
 ITEM = types.BLOCKLIST_ITEM
-PROJECT = types.PROJECT
-COMPARED = (ACCOUNT, types.DEPLOYMENT, types.GENERIC, POLICY, BLOCKLIST, ITEM, PROJECT)
 # Inputs that only place a resource: its id already matches.
 _PLACEMENT = ("resourceGroupName", "accountName")
 CHANGED, AZURE_ONLY, MANIFEST_ONLY = "changed", "azure-only", "manifest-only"
@@ -83,7 +81,8 @@ def drift(plan: Plan, estate: LiveEstate) -> DriftReport:
     matched: set[str] = set()
     items = _items_by_term(estate)
     for resource in sorted(declared, key=_order):
-        if resource.type == ITEM:  # the kit names items by a digest of their term: matched by term
+        how = comparison(resource.type)
+        if how is Comparison.BY_TERM:  # the kit names items by a digest of their term: matched by term
             key = _item_key(resource.inputs)
             if key in items:
                 matched.add(items[key])
@@ -100,13 +99,13 @@ def drift(plan: Plan, estate: LiveEstate) -> DriftReport:
             continue
         matched.add(rid.lower())
         token, body = found
-        if resource.type == types.GENERIC:
-            continue  # presence only (see above)
+        if how is Comparison.PRESENCE:
+            continue
         drifts += _changes(subject, str(body.get("id")), token, read_back(token, str(body["id"]), body), resource)
     for lowered, (token, body) in live.items():
-        if lowered in matched or token == POLICY and _system_managed(body):
+        if lowered in matched or comparison(token) is Comparison.FILTER_LEVELS and _system_managed(body):
             continue
-        if token == ITEM:
+        if comparison(token) is Comparison.BY_TERM:
             text = f"term {_term(body.get('properties') or {})} is in Azure, not in the manifest"
             drifts.append(Drift(AZURE_ONLY, f"{plan.stack} · {_account_label(plan, body)} · blocklist "
                                 f"{_parent_name(body)}", text, str(body.get("id"))))
@@ -120,7 +119,7 @@ def drift(plan: Plan, estate: LiveEstate) -> DriftReport:
 def _changes(subject: str, rid: str, token: str, read: dict[str, Any], declared: PlannedResource) -> list[Drift]:
     entry = types.as_read(declared.type, declared.inputs) or types.BY_TOKEN[token]
     out: list[Drift] = []
-    if token == POLICY:
+    if comparison(token) is Comparison.FILTER_LEVELS:
         out += _filter_levels(subject, rid, read, declared.inputs)
     upgrading = (read.get("properties") or {}).get("versionUpgradeOption") not in (None, "NoAutoUpgrade")
     for difference in compare(token, read, declared.inputs, entry.managed_by_azure):
