@@ -19,7 +19,6 @@ it pins:
 
 from __future__ import annotations
 
-import dataclasses
 import fcntl
 import hashlib
 import json
@@ -231,7 +230,3 @@ def _problem_at(text: str, ref: str) -> Problem:
         return Problem.at(ref, text)
     position = Position(f"{ref}:{match['file']}", int(match["line"]), int(match["column"]))
     return Problem(position, match["path"] or "", match["message"], "warning" if match["warning"] else "error")
-
-
-def with_unavailable(kit: BaseKit, reason: str) -> BaseKit:
-    return dataclasses.replace(kit, unavailable=reason)
