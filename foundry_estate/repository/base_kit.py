@@ -36,6 +36,7 @@ from typing import Any
 from foundry_estate import __version__
 from foundry_estate.project.project import TODAY_VARIABLE
 from foundry_estate.errors import KitError, Position, Problem
+from foundry_estate.manifest.fast_schemas import cache_folder
 from foundry_estate.manifest.loader import load
 from foundry_estate.preview.plan import Plan, PlannedResource, environment_of
 from foundry_estate.project.stacks import Stack
@@ -99,8 +100,7 @@ def _kit_project(pyproject: str | None) -> dict[str, Any] | None:
 
 
 def cache_dir() -> str:
-    return os.environ.get(CACHE_VARIABLE) or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "foundry-estate")
+    return os.environ.get(CACHE_VARIABLE) or cache_folder()
 
 
 def kit_environment(kit: BaseKit, base_root: str) -> str:
