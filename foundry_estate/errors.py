@@ -2,7 +2,7 @@
 
 Every failure a user can cause (unreadable file, bad YAML, schema or cross-check
 violation) becomes a `Problem` with a position; `KitError` carries one or more of them
-to the error funnel in `cli.py` (exit 1) or to `pulumi.RunError` in `__main__.py`.
+to the error funnel in `cli/main.py` (exit 1) or to `pulumi.RunError` in `__main__.py`.
 Anything else that escapes is a bug (exit 3).
 """
 
