@@ -64,15 +64,25 @@ def markdown_lines(lines: tuple[CostLine, ...] | list[CostLine]) -> str:
     sources: list[str] = []
     rows = ["| Resource | Monthly | How | Source |", "|---|---:|---|---|"]
     for line in lines:
-        refs = []
-        for price in line.prices:
-            if price.source not in sources:
-                sources.append(price.source)
-            refs.append(f"[{sources.index(price.source) + 1}]")
         figure = dollars(line.monthly) if line.monthly is not None else "-"
-        rows.append(f"| {md.code(line.resource)} | {figure} | {_cell(arithmetic(line))} | {' '.join(refs) or '-'} |")
+        rows.append(f"| {md.code(line.resource)} | {figure} | {_cell(arithmetic(line))} | {_refs(line, sources)} |")
+    return "\n".join(rows) + _source_notes(sources)
+
+
+def _refs(line: CostLine, sources: list[str]) -> str:
+    """The line's sources as numbered references (`[1] [2]`, or `-`), numbering new ones into `sources`."""
+    refs = []
+    for price in line.prices:
+        if price.source not in sources:
+            sources.append(price.source)
+        refs.append(f"[{sources.index(price.source) + 1}]")
+    return " ".join(refs) or "-"
+
+
+def _source_notes(sources: list[str]) -> str:
+    """The numbered sources under a table, or ""."""
     notes = [f"{index}. {_cell(source)}" for index, source in enumerate(sources, 1)]
-    return "\n".join(rows) + ("\n\nSources:\n\n" + "\n".join(notes) if notes else "")
+    return "\n\nSources:\n\n" + "\n".join(notes) if notes else ""
 
 
 def _cell(value: str) -> str:
@@ -168,17 +178,11 @@ def change_markdown_detail(change: CostChange, out: TextIO) -> None:
     sources: list[str] = []
     print("| Resource | Before | After | Change | How | Source |\n|---|---:|---:|---:|---|---|", file=out)
     for line in change.lines:
-        refs = []
-        for price in line.line.prices:
-            if price.source not in sources:
-                sources.append(price.source)
-            refs.append(f"[{sources.index(price.source) + 1}]")
         delta = dollars(line.delta, signed=True) if line.delta is not None else "?"
         print(f"| {md.code(line.resource)} | {_side(line.base)} | {_side(line.head)} | {delta} | {_cell(_how(line))} | "
-              f"{' '.join(refs) or '-'} |", file=out)
+              f"{_refs(line.line, sources)} |", file=out)
     if sources:
-        notes = (f"{index}. {_cell(source)}" for index, source in enumerate(sources, 1))
-        print("\nSources:\n\n" + "\n".join(notes), file=out)
+        print(_source_notes(sources).removeprefix("\n"), file=out)
 
 
 def change_record(change: CostChange) -> dict[str, Any]:
