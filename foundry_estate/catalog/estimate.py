@@ -78,6 +78,11 @@ class CostLine:
         """Billed by the hour whatever the traffic (PTUs, instances): what the stack commits to."""
         return self.billed.kind != TOKENS
 
+    @property
+    def quantity(self) -> int | None:
+        """The PTUs or instances billed; None for tokens (a token-priced deployment's capacity is a rate limit)."""
+        return self.billed.quantity if self.committed else None
+
 
 @dataclass(frozen=True)
 class StackCost:

@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 from typing import Any, Callable, TextIO
 
-from foundry_estate.catalog.estimate import HOURS_PER_MONTH, TOKENS, CostLine, StackCost, arithmetic, cents, dollars
+from foundry_estate.catalog.estimate import HOURS_PER_MONTH, CostLine, StackCost, arithmetic, cents, dollars
 from foundry_estate.preview.cost_change import CostChange, LineChange
 from foundry_estate.cli import markdown as md
 from foundry_estate.words import inert_json, plural
@@ -97,7 +97,7 @@ def money(amount: Decimal | None) -> float | None:
 def line_record(line: CostLine) -> dict[str, Any]:
     return {
         "resource": line.resource,
-        "quantity": line.billed.quantity if line.billed.kind != TOKENS else None,
+        "quantity": line.quantity,
         "unitPrice": float(line.unit_price) if line.unit_price is not None else None,
         "unit": line.unit,
         "hoursPerMonth": line.hours_per_month,

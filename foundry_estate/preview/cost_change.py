@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from foundry_estate.catalog.estimate import TOKENS, CostLine, StackCost
+from foundry_estate.catalog.estimate import CostLine, StackCost
 from foundry_estate.preview.diff import REPLACE, StackDiff
 
 
@@ -79,8 +79,7 @@ def cost_change(diff: StackDiff) -> CostChange:
 
 def _figures(line: CostLine) -> tuple[object, ...]:
     """What a line's cost is made of (a token-priced deployment's capacity is a rate limit, not billed)."""
-    quantity = line.billed.quantity if line.billed.kind != TOKENS else None
-    return (line.monthly, line.unit_price, line.input_per_million, line.output_per_million, quantity, line.unknown)
+    return (line.monthly, line.unit_price, line.input_per_million, line.output_per_million, line.quantity, line.unknown)
 
 
 def _monthly(line: CostLine | None) -> Decimal:
