@@ -65,9 +65,9 @@ def run(args: argparse.Namespace) -> int:
     imported = to_manifest(estate)
     header = (f"Imported by `foundry-estate import` from resource group {estate.resource_group} "
               f"(subscription {estate.subscription}).\nReview it; what it could not express was listed on stderr.")
-    snapshot = snapshot_path(manifest)
+    snapshot, read = snapshot_path(manifest), read_backs(estate)
     files = {os.path.relpath(manifest, root): writer.manifest_text(imported.data, header),
-             os.path.relpath(snapshot, root): snapshot_text(read_backs(estate), f"resource group {estate.resource_group}")}
+             os.path.relpath(snapshot, root): snapshot_text(read, f"resource group {estate.resource_group}")}
     if not os.path.exists(config):
         settings = {SUBSCRIPTION_KEY: estate.subscription, ADOPT_KEY: True}
         if "location" in imported.data:
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             f"{ADOPT_KEY}: the first `pulumi up` imports the existing resources instead of creating them;\n"
             "remove it after that `pulumi up` (README, Adopting an existing estate)."))
     document = load(display(manifest), files[os.path.relpath(manifest, root)], root=project.confinement(manifest))
-    validated = _validated(document, project, running_deployments(read_backs(estate)))
+    validated = _validated(document, project, running_deployments(read))
     if isinstance(validated, KitError) and replacing:  # the manifest in place stays until the imported one is valid
         raise KitError([*validated.problems, Problem.at(display(manifest), "the imported manifest is not valid (the "
                                                       "problems that follow): the manifest in place was left as it was")])
