@@ -36,15 +36,13 @@ class Note:
 class Imported:
     data: dict[str, Any]
     notes: list[Note] = field(default_factory=list)
-    unwritten: list[tuple[str, Json]] = field(default_factory=list)  # (ARM type, body) read but left out
 
     def note(self, resource: Json | str, message: str, lossy: bool = True) -> None:
         self.notes.append(Note(resource if isinstance(resource, str) else str(resource.get("id") or resource.get("name")),
                                message, lossy))
 
-    def leave_out(self, kind: str, resource: Json, message: str) -> None:
+    def leave_out(self, resource: Json, message: str) -> None:
         self.note(resource, f"{message} (not written)")
-        self.unwritten.append((kind, resource))
 
 
 def to_manifest(estate: LiveEstate) -> Imported:
@@ -215,8 +213,8 @@ def _deployment(found: Imported, body: Json, filters: set[str], tags: Any) -> di
     props, sku = _props(body), body.get("sku") or {}
     model = props.get("model") or {}
     if model.get("format") == "Anthropic":
-        found.leave_out("deployments", body, "an Anthropic deployment: Azure does not return its modelProviderData, "
-                                             "which the manifest requires; add it under accounts.<key>.deployments by hand")
+        found.leave_out(body, "an Anthropic deployment: Azure does not return its modelProviderData, "
+                              "which the manifest requires; add it under accounts.<key>.deployments by hand")
         return None
     spec: dict[str, Any] = {"model": {"format": model.get("format"), "name": model.get("name"),
                                       "version": model.get("version")},
@@ -249,8 +247,8 @@ def _filters(found: Imported, live: LiveAccount, filters: dict[str, Any], blockl
         if props.get("type") == "SystemManaged" or name in BUILTIN_CONTENT_FILTERS:
             continue
         if name not in used:
-            found.leave_out("raiPolicies", policy, "no deployment uses this content filter; the kit creates a filter only "
-                                                   "on accounts whose deployments use it")
+            found.leave_out(policy, "no deployment uses this content filter; the kit creates a filter only "
+                                    "on accounts whose deployments use it")
             continue
         spec = _filter(found, policy)
         _own_tags(spec, policy, tags)
@@ -260,8 +258,8 @@ def _filters(found: Imported, live: LiveAccount, filters: dict[str, Any], blockl
     for blocklist in live.rai_blocklists:
         name = str(blocklist["name"]).rsplit("/", 1)[-1]
         if name not in listed_blocklists:
-            found.leave_out("raiBlocklists", blocklist, "no content filter used here names this blocklist; the kit "
-                                                       "creates a blocklist only where such a filter uses it")
+            found.leave_out(blocklist, "no content filter used here names this blocklist; the kit "
+                                       "creates a blocklist only where such a filter uses it")
             continue
         spec = _blocklist(found, blocklist, live.rai_blocklist_items.get(name, ()))
         _own_tags(spec, blocklist, tags)
