@@ -108,7 +108,7 @@ def drift(plan: Plan, estate: LiveEstate) -> DriftReport:
         if comparison(token) is Comparison.BY_TERM:
             text = f"term {_term(body.get('properties') or {})} is in Azure, not in the manifest"
             drifts.append(Drift(AZURE_ONLY, f"{plan.stack} · {_account_label(plan, body)} · blocklist "
-                                f"{_parent_name(body)}", text, str(body.get("id"))))
+                                f"{_named_in_id(body, 'raiBlocklists')}", text, str(body.get("id"))))
         elif token != ACCOUNT:
             drifts.append(Drift(AZURE_ONLY, f"{plan.stack} · {_account_label(plan, body)} · "
                                 f"{types.BY_TOKEN[token].kind} {_last(body)}",
@@ -154,9 +154,10 @@ def _items_by_term(estate: LiveEstate) -> dict[tuple[str, str, str, bool], str]:
     return found
 
 
-def _parent_name(body: dict[str, Any]) -> str:
+def _named_in_id(body: dict[str, Any], collection: str) -> str:
+    """The name that follows `collection` in the body's ARM id (its account, its blocklist), or ''."""
     parts = str(body.get("id", "")).split("/")
-    return parts[parts.index("raiBlocklists") + 1] if "raiBlocklists" in parts else ""
+    return parts[parts.index(collection) + 1] if collection in parts else ""
 
 
 def _filter_levels(subject: str, rid: str, azure: dict[str, Any], declared: dict[str, Any]) -> list[Drift]:
@@ -202,10 +203,6 @@ def _last(body: dict[str, Any]) -> str:
     return str(body.get("name", "")).rsplit("/", 1)[-1]
 
 
-def _account_of(body: dict[str, Any]) -> str:
-    parts = str(body.get("id", "")).split("/")
-    return parts[parts.index("accounts") + 1] if "accounts" in parts else ""
-
-
 def _account_label(plan: Plan, body: dict[str, Any]) -> str:
-    return plan.account_label(_account_of(body)) or _account_of(body)
+    account = _named_in_id(body, "accounts")
+    return plan.account_label(account) or account
