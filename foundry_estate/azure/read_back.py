@@ -126,10 +126,9 @@ def parse_id(token: str, resource_id: str) -> dict[str, str]:
         raise ValueError(f"{resource_id} is not the id of a {types.BY_TOKEN[token].kind} "
                          f"({types.BY_TOKEN[token].arm.put_path})")
     found = {name: value for name, value in match.groupdict().items() if not name.startswith("_")}
-    if "scope" in found or "resourceUri" in found:  # an ARM id keeps its leading slash
-        for name in ("scope", "resourceUri"):
-            if name in found:
-                found[name] = "/" + found[name].lstrip("/")
+    for name in ("scope", "resourceUri"):  # an ARM id keeps its leading slash
+        if name in found:
+            found[name] = "/" + found[name].lstrip("/")
     return {name: found[name] for name in path_parameters(token) if name in found}
 
 
