@@ -8,7 +8,6 @@ import sys
 from typing import Any
 
 from foundry_estate.cli import live_options
-from foundry_estate.project.stacks import select
 from foundry_estate.cli.drift_report import REPORTERS
 from foundry_estate.live.drift import AZURE_ONLY, Drift, DriftReport, drift
 from foundry_estate.live.client import AzureLists
@@ -16,7 +15,7 @@ from foundry_estate.live.estate import LiveEstate, read_accounts
 from foundry_estate.errors import KitError, Problem
 from foundry_estate.preview.plan import plan_stack
 from foundry_estate.project.project import project_of
-from foundry_estate.project.stacks import SUBSCRIPTION_KEY
+from foundry_estate.project.stacks import SUBSCRIPTION_KEY, select
 
 EXIT_DRIFT = 2
 
