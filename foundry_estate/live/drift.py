@@ -79,7 +79,7 @@ def drift(plan: Plan, estate: LiveEstate) -> DriftReport:
     declared = [r for r in plan.resources if r.type in COMPARED]
     drifts: list[Drift] = []
     matched: set[str] = set()
-    items = _items_by_term(estate)
+    items = _items_by_term(live)
     for resource in sorted(declared, key=_order):
         how = comparison(resource.type)
         if how is Comparison.BY_TERM:  # the kit names items by a digest of their term: matched by term
@@ -145,10 +145,11 @@ def _item_key(inputs: dict[str, Any]) -> tuple[str, str, str, bool]:
             str(properties.get("pattern")), bool(properties.get("isRegex")))
 
 
-def _items_by_term(estate: LiveEstate) -> dict[tuple[str, str, str, bool], str]:
+def _items_by_term(live: dict[str, tuple[str, dict[str, Any]]]) -> dict[tuple[str, str, str, bool], str]:
+    """The blocklist items read (`live`, by lowered id), by their term."""
     found: dict[tuple[str, str, str, bool], str] = {}
-    for token, body in bodies(estate):
-        if token == ITEM and body.get("id"):
+    for token, body in live.values():
+        if token == ITEM:
             inputs = read_back(ITEM, str(body["id"]), body)
             found.setdefault(_item_key(inputs), str(body["id"]).lower())
     return found
