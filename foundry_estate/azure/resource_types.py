@@ -291,6 +291,13 @@ def as_read(type_: str, inputs: dict[str, Any]) -> ResourceType | None:
     return BY_TOKEN.get(type_)
 
 
+def managed_by_azure(type_: str, inputs: dict[str, Any]) -> tuple[str, ...]:
+    """The input paths a resource leaves to Azure (its `ignore_changes`), by the entry it reads as
+    (`as_read`), else its own type's."""
+    entry = as_read(type_, inputs) or BY_TOKEN.get(type_)
+    return entry.managed_by_azure if entry else ()
+
+
 _GENERIC_AS_DEPLOYMENT = ResourceType(
     GENERIC, BY_TOKEN[DEPLOYMENT].kind, BY_TOKEN[GENERIC].azure_name_input, BY_TOKEN[DEPLOYMENT].key_inputs,
     BY_TOKEN[GENERIC].arm, BY_TOKEN[GENERIC].placement, managed_by_azure=BY_TOKEN[DEPLOYMENT].managed_by_azure)

@@ -117,12 +117,11 @@ def drift(plan: Plan, estate: LiveEstate) -> DriftReport:
 
 
 def _changes(subject: str, rid: str, token: str, read: dict[str, Any], declared: PlannedResource) -> list[Drift]:
-    entry = types.as_read(declared.type, declared.inputs) or types.BY_TOKEN[token]
     out: list[Drift] = []
     if comparison(token) is Comparison.FILTER_LEVELS:
         out += _filter_levels(subject, rid, read, declared.inputs)
     upgrading = (read.get("properties") or {}).get("versionUpgradeOption") not in (None, "NoAutoUpgrade")
-    for difference in compare(token, read, declared.inputs, entry.managed_by_azure):
+    for difference in compare(token, read, declared.inputs, types.managed_by_azure(declared.type, declared.inputs)):
         if difference.path.split(".")[0] in _PLACEMENT or difference.path.startswith("properties.contentFilters"):
             continue
         word = words(difference.path)

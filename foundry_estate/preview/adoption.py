@@ -32,9 +32,7 @@ class Adopted:
 def adopted(token: str, inputs: dict, read: ReadBack | None) -> Adopted:
     if read is None:
         return Adopted((), missing=True)
-    entry = types.as_read(token, inputs) or types.BY_TOKEN.get(token)
-    ignore = entry.managed_by_azure if entry else ()
-    return Adopted(compare(token, read.inputs, inputs, ignore))
+    return Adopted(compare(token, read.inputs, inputs, types.managed_by_azure(token, inputs)))
 
 
 def refuse_replacements(found: dict[str, tuple[str, Adopted]], manifest_file: str, places: dict[str, tuple]) -> None:
